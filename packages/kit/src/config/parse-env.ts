@@ -1,0 +1,50 @@
+import { z } from 'zod';
+
+/** Thrown when the environment does not describe a runnable process; the message names each bad variable. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/**
+ * Parses and validates environment variables once, at start.
+ * Every problem is reported with the variable's name, so a misconfigured process fails fast and says why.
+ */
+export function parseEnv<Shape extends z.ZodRawShape>(
+  shape: Shape,
+  env: Record<string, string | undefined> = process.env,
+): z.infer<z.ZodObject<Shape>> {
+  const result = z.object(shape).safeParse(env);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => `  ${issue.path.join('.') || '(env)'}: ${issue.message}`);
+  throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
+}
+
+/** An environment flag: "true"/"1"/"yes" or "false"/"0"/"no". */
+export const booleanFlag = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+    .optional()
+    .transform((value) => (value === undefined || value === '' ? fallback : ['true', '1', 'yes'].includes(value)));
+
+export const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+
+export const url = (fallback: string) => z.url().default(fallback);
+
+export const nodeEnv = z.enum(['development', 'production', 'test']).default('development');
+
+export type NodeEnv = z.infer<typeof nodeEnv>;
+
+/** Settings every subgraph process shares. */
+export const subgraphEnvShape = {
+  NODE_ENV: nodeEnv,
+  HOST: z.string().default('127.0.0.1'),
+  DATABASE_URL: url('postgres://postgres@127.0.0.1:5432/commerce'),
+  REDIS_URL: url('redis://127.0.0.1:6379/0'),
+  /** Prefix for every Redis key this deployment writes, so several deployments can share one Redis. */
+  REDIS_KEY_PREFIX: z.string().default('commerce:'),
+  DB_POOL_MAX: z.coerce.number().int().min(1).default(10),
+  /** Loads demo data into an empty database at start. */
+  SEED_DEMO: booleanFlag(false),
+  /** How long in-flight requests may take to finish after SIGTERM before the process exits anyway. */
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+};

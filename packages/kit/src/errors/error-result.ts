@@ -1,0 +1,15 @@
+import { Field, InterfaceType } from 'type-graphql';
+
+/**
+ * Expected business outcomes (sold out, limit exceeded, coupon expired…) are values, not exceptions:
+ * each is an object type implementing this interface inside a union with the success type, so clients
+ * handle them with exhaustive `__typename` checks instead of parsing error messages.
+ */
+@InterfaceType({ description: 'An expected business failure returned as data.' })
+export abstract class ErrorResult {
+  @Field({ description: 'A stable, machine-readable code such as SOLD_OUT.' })
+  code!: string;
+
+  @Field({ description: 'A human-readable explanation.' })
+  message!: string;
+}

@@ -1,0 +1,35 @@
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import { printSchemaWithDirectives } from '@graphql-tools/utils';
+import { type GraphQLSchema, parse } from 'graphql';
+import { type BuildSchemaOptions, buildSchema, createResolversMap } from 'type-graphql';
+
+/** The Federation 2 directives the subgraphs may use. */
+const FEDERATION_LINK = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@shareable", "@external", "@requires", "@provides", "@inaccessible", "@tag", "@interfaceObject"])`;
+
+/** Resolves an entity from its key fields, as the gateway sends them in `_entities`. */
+export type ReferenceResolver<Context> = (reference: Record<string, unknown>, context: Context) => unknown;
+
+export interface FederatedSchemaOptions<Context> extends Omit<BuildSchemaOptions, 'skipCheck'> {
+  /** `__resolveReference` per entity type name; each should go through a DataLoader. */
+  referenceResolvers?: Record<string, ReferenceResolver<Context>>;
+}
+
+/**
+ * Builds a Federation 2 subgraph schema from type-graphql resolvers: the type-graphql schema is printed
+ * with its directives (`@key`, `@shareable`…), linked to the federation spec and handed to
+ * `buildSubgraphSchema` together with type-graphql's resolvers and the reference resolvers.
+ */
+export async function buildFederatedSchema<Context>({
+  referenceResolvers = {},
+  ...options
+}: FederatedSchemaOptions<Context>): Promise<GraphQLSchema> {
+  const schema = await buildSchema({ ...options, skipCheck: true });
+  const typeDefs = parse(`${FEDERATION_LINK}\n${printSchemaWithDirectives(schema)}`);
+  const resolvers = createResolversMap(schema) as Record<string, Record<string, unknown>>;
+  for (const [typeName, resolveReference] of Object.entries(referenceResolvers)) {
+    const typeResolvers = (resolvers[typeName] ??= {});
+    typeResolvers.__resolveReference = (reference: Record<string, unknown>, context: Context) =>
+      resolveReference(reference, context);
+  }
+  return buildSubgraphSchema([{ typeDefs, resolvers: resolvers as never }]);
+}

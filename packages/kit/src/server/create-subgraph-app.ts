@@ -1,0 +1,136 @@
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { expressMiddleware } from '@as-integrations/express5';
+import express, { type Express } from 'express';
+import type { Redis } from 'ioredis';
+import type { NodeEnv } from '../config/parse-env.js';
+import { createOrm, migrate, type Orm } from '../db/create-orm.js';
+import { createFormatError } from '../errors/format-error.js';
+import { createRedis } from '../redis/create-redis.js';
+import { graphqlHttpErrorHandler } from './http-errors.js';
+import { listen } from './http-listener.js';
+import { checkReadiness } from './readiness.js';
+import type { SubgraphContext, SubgraphDefinition } from './subgraph-definition.js';
+import { buildSubgraphDefinitionSchema } from './subgraph-schema.js';
+
+export interface SubgraphConfig {
+  NODE_ENV: NodeEnv;
+  DATABASE_URL: string;
+  REDIS_URL: string;
+  REDIS_KEY_PREFIX: string;
+  DB_POOL_MAX: number;
+  SEED_DEMO: boolean;
+  SHUTDOWN_GRACE_MS: number;
+}
+
+export interface SubgraphApp {
+  name: string;
+  express: Express;
+  httpServer: Server;
+  orm: Orm;
+  redis: Redis;
+  /** Binds the HTTP server; port 0 picks a free port. Resolves with the GraphQL endpoint URL. */
+  listen(port: number, host?: string): Promise<string>;
+  /** Stops accepting, lets in-flight requests finish (up to the grace period), then closes the pools. */
+  close(): Promise<void>;
+}
+
+/**
+ * Boots a subgraph: opens its database schema and applies migrations, optionally seeds demo data,
+ * connects Redis, and serves GraphQL at /graphql with /health and /ready beside it.
+ * Nothing happens on import; `main.ts` of each subgraph only reads env and calls this.
+ */
+export async function createSubgraphApp<Loaders>(
+  definition: SubgraphDefinition<Loaders>,
+  config: SubgraphConfig,
+): Promise<SubgraphApp> {
+  const development = config.NODE_ENV === 'development';
+  const orm = await createOrm({
+    schema: definition.dbSchema,
+    databaseUrl: config.DATABASE_URL,
+    entities: definition.entities,
+    migrations: definition.migrations,
+    poolMax: config.DB_POOL_MAX,
+  });
+  const redis = createRedis({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX });
+  try {
+    await migrate(orm, definition.dbSchema);
+    if (config.SEED_DEMO && definition.seedDemo) await definition.seedDemo(orm.em.fork());
+  } catch (error) {
+    await Promise.allSettled([orm.close(), redis.quit()]);
+    throw error;
+  }
+
+  const schema = await buildSubgraphDefinitionSchema(definition);
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = createServer(app);
+  let draining = false;
+
+  const apollo = new ApolloServer<SubgraphContext<Loaders>>({
+    schema,
+    introspection: development,
+    includeStacktraceInErrorResponses: development,
+    status400ForVariableCoercionErrors: true,
+    formatError: createFormatError({ exposeInternalErrors: development }),
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.SHUTDOWN_GRACE_MS }),
+      ApolloServerPluginLandingPageDisabled(),
+    ],
+  });
+  await apollo.start();
+
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok', subgraph: definition.name });
+  });
+  app.get('/ready', async (_req, res) => {
+    if (draining) {
+      res.status(503).json({ ready: false, checks: { process: 'shutting down' } });
+      return;
+    }
+    const report = await checkReadiness(orm, redis);
+    res.status(report.ready ? 200 : 503).json(report);
+  });
+  app.use(
+    '/graphql',
+    express.json({ limit: '1mb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => {
+        const em = orm.em.fork();
+        return {
+          em,
+          redis,
+          requestId: req.get('x-request-id') ?? randomUUID(),
+          loaders: definition.createLoaders(em),
+        };
+      },
+    }),
+  );
+  app.use(graphqlHttpErrorHandler);
+
+  let closed: Promise<void> | undefined;
+  return {
+    name: definition.name,
+    express: app,
+    httpServer,
+    orm,
+    redis,
+    async listen(port, host = '127.0.0.1') {
+      const bound = await listen(httpServer, port, host);
+      return `http://${host}:${bound}/graphql`;
+    },
+    close() {
+      closed ??= (async () => {
+        draining = true;
+        // The drain plugin stops accepting connections and waits for in-flight requests.
+        await apollo.stop();
+        await Promise.allSettled([orm.close(), redis.quit()]);
+      })();
+      return closed;
+    },
+  };
+}

@@ -1,0 +1,19 @@
+import { printSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLSchema } from 'graphql';
+import { buildFederatedSchema } from '../federation/build-federated-schema.js';
+import type { SubgraphDefinition } from './subgraph-definition.js';
+
+/** Builds a subgraph's executable federated schema from its definition; needs no database. */
+export function buildSubgraphDefinitionSchema(definition: SubgraphDefinition<any>): Promise<GraphQLSchema> {
+  return buildFederatedSchema({
+    resolvers: definition.resolvers,
+    orphanedTypes: definition.orphanedTypes ?? [],
+    referenceResolvers: definition.referenceResolvers ?? {},
+    validate: false,
+  });
+}
+
+/** The subgraph's SDL as the gateway's composition sees it (`_service { sdl }`). */
+export async function printSubgraphDefinitionSdl(definition: SubgraphDefinition<any>): Promise<string> {
+  return printSubgraphSchema(await buildSubgraphDefinitionSchema(definition));
+}

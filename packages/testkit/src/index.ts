@@ -1,0 +1,4 @@
+export * from './graphql-client.js';
+export * from './subgraph-harness.js';
+export * from './test-database.js';
+export * from './test-redis.js';

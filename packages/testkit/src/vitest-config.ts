@@ -1,0 +1,19 @@
+import swc from 'unplugin-swc';
+import { defineConfig } from 'vitest/config';
+
+/**
+ * The one Vitest setup every workspace uses: SWC compiles the TypeScript so decorator metadata
+ * (which type-graphql and MikroORM read) is emitted, unlike esbuild's transform.
+ */
+export function vitestConfig(options: { testTimeout?: number } = {}) {
+  return defineConfig({
+    plugins: [swc.vite({ module: { type: 'es6' } })],
+    test: {
+      include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+      testTimeout: options.testTimeout ?? 30_000,
+      hookTimeout: 60_000,
+      // Files run in parallel workers; each creates its own database and Redis prefix.
+      pool: 'forks',
+    },
+  });
+}

@@ -1,0 +1,48 @@
+import { demoId, schemaDiffSql } from '@commerce/kit';
+import { graphqlRequest, type RunningSubgraph, startTestSubgraph } from '@commerce/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../src/app.js';
+
+let subgraph: RunningSubgraph;
+
+beforeAll(async () => {
+  subgraph = await startTestSubgraph(createApp, 'members', { SEED_DEMO: true });
+});
+afterAll(() => subgraph?.close());
+
+describe('members subgraph', () => {
+  it('resolves Member entities by reference, in one batch, with null for unknown ids', async () => {
+    const alice = demoId('member:alice');
+    const mina = demoId('member:mina');
+    const unknown = '00000000-0000-7000-8000-000000000000';
+    const response = await graphqlRequest(
+      subgraph.url,
+      `query ($reps: [_Any!]!) { _entities(representations: $reps) { ... on Member { id name email roles } } }`,
+      { reps: [alice, unknown, mina].map((id) => ({ __typename: 'Member', id })) },
+    );
+    expect(response.errors).toBeUndefined();
+    expect(response.data._entities).toEqual([
+      { id: alice, name: 'Alice Kim', email: 'alice@demo.commerce', roles: ['CUSTOMER'] },
+      null,
+      { id: mina, name: 'Mina Seo', email: 'mina@demo.commerce', roles: ['CUSTOMER', 'SELLER'] },
+    ]);
+  });
+
+  it('publishes a Federation 2 SDL with Member as an entity', async () => {
+    const response = await graphqlRequest(subgraph.url, '{ _service { sdl } }');
+    expect(response.data._service.sdl).toMatch(/type Member\s+@key\(fields: "id"\)/);
+    expect(response.data._service.sdl).toContain('@link(url: "https://specs.apollo.dev/federation/v2.3"');
+  });
+
+  it('answers /health and /ready', async () => {
+    const base = subgraph.url.replace('/graphql', '');
+    expect((await fetch(`${base}/health`)).status).toBe(200);
+    const ready = await fetch(`${base}/ready`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ ready: true, checks: { postgres: 'ok', redis: 'ok' } });
+  });
+
+  it('keeps its committed migrations in step with its entities', async () => {
+    expect(await schemaDiffSql(subgraph.app.orm)).toBe('');
+  });
+});
