@@ -19,12 +19,17 @@ export function parseEnv<Shape extends z.ZodRawShape>(
   throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
 }
 
-/** An environment flag: "true"/"1"/"yes" or "false"/"0"/"no". */
-export const booleanFlag = (fallback: boolean) =>
+/**
+ * An environment flag: "true"/"1"/"yes" or "false"/"0"/"no". With an `undefined` fallback an unset flag
+ * stays undefined, so the caller can derive the default from other settings (e.g. on in development).
+ */
+export const booleanFlag = <Fallback extends boolean | undefined>(fallback: Fallback) =>
   z
     .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
     .optional()
-    .transform((value) => (value === undefined || value === '' ? fallback : ['true', '1', 'yes'].includes(value)));
+    .transform((value): boolean | Fallback =>
+      value === undefined || value === '' ? fallback : ['true', '1', 'yes'].includes(value),
+    );
 
 export const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 
@@ -45,6 +50,8 @@ export const subgraphEnvShape = {
   DB_POOL_MAX: z.coerce.number().int().min(1).default(10),
   /** Loads demo data into an empty database at start. */
   SEED_DEMO: booleanFlag(false),
+  /** Field-level traces for Apollo Studio when a gateway asks for them (costs time on every request). */
+  INLINE_TRACE: booleanFlag(false),
   /** How long in-flight requests may take to finish after SIGTERM before the process exits anyway. */
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
 };

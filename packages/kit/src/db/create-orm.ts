@@ -2,6 +2,7 @@ import type { Constructor } from '@mikro-orm/core';
 import { ReflectMetadataProvider } from '@mikro-orm/decorators/legacy';
 import { Migration, Migrator } from '@mikro-orm/migrations';
 import { MikroORM, type Options } from '@mikro-orm/postgresql';
+import pg from 'pg';
 
 export interface OrmOptions {
   /** The subgraph's own PostgreSQL schema: a subgraph never reads another's tables. */
@@ -41,6 +42,22 @@ export async function createOrm(options: OrmOptions): Promise<Orm> {
     },
   };
   return MikroORM.init(config);
+}
+
+/**
+ * Runs `work` while holding a PostgreSQL advisory lock named after the schema, on a connection of its own,
+ * so replicas of one subgraph starting together migrate and seed one after the other, never at once.
+ */
+export async function withSchemaLock<T>(databaseUrl: string, schema: string, work: () => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query('select pg_advisory_lock(hashtext($1))', [`commerce:migrate:${schema}`]);
+    return await work();
+  } finally {
+    // Ending the session releases the lock even if `work` failed half-way.
+    await client.end();
+  }
 }
 
 /** Creates the subgraph's schema if needed and applies every pending migration, all or nothing. */

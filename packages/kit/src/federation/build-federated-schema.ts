@@ -2,6 +2,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { type GraphQLSchema, parse } from 'graphql';
 import { type BuildSchemaOptions, buildSchema, createResolversMap } from 'type-graphql';
+import { isUuid } from '../ids/ids.js';
 
 /** The Federation 2 directives the subgraphs may use. */
 const FEDERATION_LINK = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@shareable", "@external", "@requires", "@provides", "@inaccessible", "@tag", "@interfaceObject"])`;
@@ -28,8 +29,10 @@ export async function buildFederatedSchema<Context>({
   const resolvers = createResolversMap(schema) as Record<string, Record<string, unknown>>;
   for (const [typeName, resolveReference] of Object.entries(referenceResolvers)) {
     const typeResolvers = (resolvers[typeName] ??= {});
+    // Every entity key here is a UUID `id`: a malformed one cannot exist, and sending it to SQL would fail
+    // the whole batch with a syntax error instead of answering null for that one representation.
     typeResolvers.__resolveReference = (reference: Record<string, unknown>, context: Context) =>
-      resolveReference(reference, context);
+      typeof reference.id === 'string' && !isUuid(reference.id) ? null : resolveReference(reference, context);
   }
   return buildSubgraphSchema([{ typeDefs, resolvers: resolvers as never }]);
 }

@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import { type ClassType, Directive, Field, Int, ObjectType } from 'type-graphql';
 import { badUserInput } from '../errors/graphql-errors.js';
 import { isUuid } from '../ids/ids.js';
@@ -74,7 +75,8 @@ export function encodeCursor(key: string): string {
 export function decodeCursor(cursor: string): string {
   const decoded = Buffer.from(cursor, 'base64url').toString();
   const key = decoded.startsWith('c:') ? decoded.slice(2) : '';
-  if (!key) throw badUserInput('after is not a cursor this API issued.', 'after');
+  // Keys are UUIDs; anything else is forged or corrupted and must not reach SQL.
+  if (!isUuid(key)) throw badUserInput('after is not a cursor this API issued.', 'after');
   return key;
 }
 

@@ -33,7 +33,9 @@ export function childrenLoader<Entity extends object>(
     })) as Entity[];
     const byParent = new Map<string, Entity[]>();
     for (const row of rows) {
-      const parent = String(row[parentKey]);
+      const value = row[parentKey] as unknown;
+      // A ManyToOne holds the parent entity (or its reference); a plain column holds the id itself.
+      const parent = typeof value === 'object' && value !== null ? String((value as { id: unknown }).id) : String(value);
       const list = byParent.get(parent) ?? [];
       list.push(row);
       byParent.set(parent, list);

@@ -3,12 +3,15 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Express } from 'express';
 import type { Redis } from 'ioredis';
 import type { NodeEnv } from '../config/parse-env.js';
-import { createOrm, migrate, type Orm } from '../db/create-orm.js';
+import { createOrm, migrate, type Orm, withSchemaLock } from '../db/create-orm.js';
 import { createFormatError } from '../errors/format-error.js';
 import { createRedis } from '../redis/create-redis.js';
 import { graphqlHttpErrorHandler } from './http-errors.js';
@@ -25,6 +28,7 @@ export interface SubgraphConfig {
   DB_POOL_MAX: number;
   SEED_DEMO: boolean;
   SHUTDOWN_GRACE_MS: number;
+  INLINE_TRACE?: boolean;
 }
 
 export interface SubgraphApp {
@@ -58,8 +62,10 @@ export async function createSubgraphApp<Loaders>(
   });
   const redis = createRedis({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX });
   try {
-    await migrate(orm, definition.dbSchema);
-    if (config.SEED_DEMO && definition.seedDemo) await definition.seedDemo(orm.em.fork());
+    await withSchemaLock(config.DATABASE_URL, definition.dbSchema, async () => {
+      await migrate(orm, definition.dbSchema);
+      if (config.SEED_DEMO && definition.seedDemo) await definition.seedDemo(orm.em.fork());
+    });
   } catch (error) {
     await Promise.allSettled([orm.close(), redis.quit()]);
     throw error;
@@ -75,11 +81,11 @@ export async function createSubgraphApp<Loaders>(
     schema,
     introspection: development,
     includeStacktraceInErrorResponses: development,
-    status400ForVariableCoercionErrors: true,
     formatError: createFormatError({ exposeInternalErrors: development }),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.SHUTDOWN_GRACE_MS }),
       ApolloServerPluginLandingPageDisabled(),
+      ...(config.INLINE_TRACE ? [] : [ApolloServerPluginInlineTraceDisabled()]),
     ],
   });
   await apollo.start();

@@ -1,0 +1,58 @@
+import { fileURLToPath } from 'node:url';
+import { booleanFlag, ConfigError, nodeEnv, parseEnv, port } from '@commerce/kit/http';
+import { z } from 'zod';
+
+export const SUBGRAPH_NAMES = ['members', 'catalog', 'inventory', 'orders', 'coupons'] as const;
+export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];
+
+const defaultSupergraphPath = fileURLToPath(new URL('../../schema/supergraph.graphql', import.meta.url));
+const optionalUrl = z.url().optional();
+
+export function readGatewayConfig(env: Record<string, string | undefined> = process.env) {
+  const parsed = parseEnv(
+    {
+      NODE_ENV: nodeEnv,
+      HOST: z.string().default('127.0.0.1'),
+      PORT: port(4000),
+      /** The composed supergraph; ignored in managed-federation mode. */
+      SUPERGRAPH_PATH: z.string().default(defaultSupergraphPath),
+      /** Reload the supergraph when the file changes (defaults to on in development). */
+      SUPERGRAPH_WATCH: booleanFlag(undefined),
+      APOLLO_KEY: z.string().optional(),
+      APOLLO_GRAPH_REF: z.string().optional(),
+      /** Introspection and the Apollo Sandbox landing page; default on in development only. */
+      INTROSPECTION: booleanFlag(undefined),
+      LANDING_PAGE: booleanFlag(undefined),
+      SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+      SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+      MEMBERS_URL: optionalUrl,
+      CATALOG_URL: optionalUrl,
+      INVENTORY_URL: optionalUrl,
+      ORDERS_URL: optionalUrl,
+      COUPONS_URL: optionalUrl,
+    },
+    env,
+  );
+  if (Boolean(parsed.APOLLO_KEY) !== Boolean(parsed.APOLLO_GRAPH_REF)) {
+    throw new ConfigError('Invalid configuration:\n  APOLLO_KEY and APOLLO_GRAPH_REF: set both for managed federation, or neither.');
+  }
+  const development = parsed.NODE_ENV === 'development';
+  // booleanFlag(undefined) keeps "unset" apart from "false", so the environment decides the default.
+  const explicit = (name: string) => env[name] !== undefined && env[name] !== '';
+  return {
+    ...parsed,
+    SUPERGRAPH_WATCH: explicit('SUPERGRAPH_WATCH') ? Boolean(parsed.SUPERGRAPH_WATCH) : development,
+    INTROSPECTION: explicit('INTROSPECTION') ? Boolean(parsed.INTROSPECTION) : development,
+    LANDING_PAGE: explicit('LANDING_PAGE') ? Boolean(parsed.LANDING_PAGE) : development,
+    managedFederation: Boolean(parsed.APOLLO_KEY),
+    /** Subgraph URLs that replace the ones composed into the supergraph (containers, tests). */
+    subgraphUrls: Object.fromEntries(
+      SUBGRAPH_NAMES.flatMap((name) => {
+        const url = parsed[`${name.toUpperCase()}_URL` as `${Uppercase<SubgraphName>}_URL`];
+        return url ? [[name, url]] : [];
+      }),
+    ) as Partial<Record<SubgraphName, string>>,
+  };
+}
+
+export type GatewayConfig = ReturnType<typeof readGatewayConfig>;

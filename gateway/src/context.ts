@@ -1,0 +1,4 @@
+/** What the gateway knows about one client request. */
+export interface GatewayContext {
+  requestId: string;
+}

@@ -1,0 +1,137 @@
+import { demoId } from '@commerce/demo-data';
+import { graphqlData, graphqlRequest } from '@commerce/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningSupergraph, startSupergraph } from './supergraph-harness.js';
+
+let supergraph: RunningSupergraph;
+
+beforeAll(async () => {
+  supergraph = await startSupergraph('e2e');
+});
+afterAll(() => supergraph?.close());
+
+const ORDER_ACROSS_ALL_SUBGRAPHS = /* GraphQL */ `
+  query OrderAcrossTheSupergraph($id: ID!) {
+    order(id: $id) {
+      number
+      status
+      buyer { name email }
+      coupon { name kind value }
+      subtotal { amount currency }
+      discount { amount }
+      total { amount }
+      lines {
+        quantity
+        unitPrice { amount currency }
+        variant {
+          sku
+          price { amount }
+          product { name store { name owner { name } } }
+          stock { onHand reserved available }
+        }
+      }
+    }
+  }
+`;
+
+describe('the supergraph through the gateway', () => {
+  it('answers one query with data from all five subgraphs', async () => {
+    const data = await graphqlData(supergraph.gatewayUrl, ORDER_ACROSS_ALL_SUBGRAPHS, { id: demoId('order:alice-1') });
+    expect(data.order).toEqual({
+      number: 'D-000001',
+      status: 'PAID',
+      buyer: { name: 'Alice Kim', email: 'alice@demo.commerce' },
+      coupon: { name: 'Welcome 3,000 won off', kind: 'FIXED', value: 3000 },
+      subtotal: { amount: 83_000, currency: 'KRW' },
+      discount: { amount: 3_000 },
+      total: { amount: 80_000 },
+      lines: [
+        {
+          quantity: 1,
+          unitPrice: { amount: 59_000, currency: 'KRW' },
+          variant: {
+            sku: 'MA-LS-M',
+            price: { amount: 59_000 },
+            product: { name: 'Linen Shirt', store: { name: 'Mina Atelier', owner: { name: 'Mina Seo' } } },
+            // The demo time-sale sets 10 of the 40 units aside.
+            stock: { onHand: 40, reserved: 10, available: 30 },
+          },
+        },
+        {
+          quantity: 2,
+          unitPrice: { amount: 12_000, currency: 'KRW' },
+          variant: {
+            sku: 'JG-EM-WHT',
+            price: { amount: 12_000 },
+            product: { name: 'Enamel Mug', store: { name: 'Joon Gear', owner: { name: 'Joon Park' } } },
+            stock: { onHand: 300, reserved: 0, available: 300 },
+          },
+        },
+      ],
+    });
+  });
+
+  it('resolves a catalog list with stock from inventory', async () => {
+    const data = await graphqlData(
+      supergraph.gatewayUrl,
+      `{ products(first: 10) { edges { node { name variants { sku stock { available } } } } } }`,
+    );
+    const chair = data.products.edges.find((edge: any) => edge.node.name === 'Folding Camp Chair');
+    expect(chair.node.variants).toEqual([
+      { sku: 'JG-CC-OLV', stock: { available: 120 } },
+      { sku: 'JG-CC-SND', stock: { available: 8 } },
+    ]);
+  });
+});
+
+describe('bad requests get coded errors', () => {
+  it('malformed JSON → 400 BAD_REQUEST', async () => {
+    const response = await fetch(supergraph.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"query": "{ categories { name } ',
+    });
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as any;
+    expect(body.errors[0].extensions.code).toBe('BAD_REQUEST');
+    expect(JSON.stringify(body)).not.toMatch(/at .*\.js:\d+/);
+  });
+
+  it('an unknown field → 400 GRAPHQL_VALIDATION_FAILED', async () => {
+    const response = await graphqlRequest(supergraph.gatewayUrl, '{ categories { name colour } }');
+    expect(response.status).toBe(400);
+    expect(response.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
+
+  it('a variable of the wrong type → 400 BAD_USER_INPUT', async () => {
+    const response = await graphqlRequest(supergraph.gatewayUrl, 'query ($first: Int) { products(first: $first) { edges { cursor } } }', {
+      first: 'ten',
+    });
+    expect(response.status).toBe(400);
+    expect(response.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('an unknown id → NOT_FOUND from the owning subgraph, passed through the gateway', async () => {
+    const response = await graphqlRequest(supergraph.gatewayUrl, 'query ($id: ID!) { product(id: $id) { name } }', {
+      id: '0190a000-0000-7000-8000-000000000000',
+    });
+    expect(response.status).toBe(200);
+    expect(response.data).toBeNull();
+    expect(response.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect(response.errors?.[0]?.extensions?.stacktrace).toBeUndefined();
+  });
+
+  it('a malformed id → BAD_USER_INPUT', async () => {
+    const response = await graphqlRequest(supergraph.gatewayUrl, '{ order(id: "42; drop table x") { number } }');
+    expect(response.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
+  it.each([
+    ['an empty JSON object', '{}'],
+    ['a batch, which the gateway does not accept', '[{"query":"{ categories { name } }"}]'],
+  ])('%s → 400 BAD_REQUEST as JSON', async (_label, body) => {
+    const response = await fetch(supergraph.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as any).errors[0].extensions.code).toBe('BAD_REQUEST');
+  });
+});

@@ -1,0 +1,9 @@
+/**
+ * The database-free part of the kit, for processes that serve HTTP but own no tables (the gateway):
+ * importing it does not load MikroORM.
+ */
+export * from './config/parse-env.js';
+export * from './errors/format-error.js';
+export * from './errors/graphql-errors.js';
+export * from './server/http-errors.js';
+export * from './server/http-listener.js';

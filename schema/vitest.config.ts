@@ -1,0 +1,3 @@
+import { vitestConfig } from '@commerce/testkit/vitest-config';
+
+export default vitestConfig();

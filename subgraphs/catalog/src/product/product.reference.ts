@@ -1,0 +1,5 @@
+import type { CatalogContext } from '../context.js';
+
+export function resolveProductReference(reference: Record<string, unknown>, { loaders }: CatalogContext) {
+  return loaders.productById.load(String(reference.id));
+}

@@ -1,0 +1,9 @@
+import { exitGracefullyOnSignals } from '@commerce/kit';
+import { createApp } from './app.js';
+import { readConfig } from './config.js';
+
+const config = readConfig();
+const app = await createApp(config);
+const url = await app.listen(config.PORT, config.HOST);
+console.log(`inventory subgraph ready at ${url}`);
+exitGracefullyOnSignals(() => app.close());

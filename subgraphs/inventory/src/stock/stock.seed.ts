@@ -1,0 +1,19 @@
+import { demoId, demoVariants } from '@commerce/demo-data';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { StockLevel } from './stock-level.entity.js';
+import { StockMovementKind } from './stock-movement-kind.js';
+import { StockMovement } from './stock-movement.entity.js';
+
+/** Opening stock of every demo variant, each with the RESTOCK movement that explains it. */
+export function seedStock(em: EntityManager): void {
+  for (const variant of demoVariants) {
+    const variantId = demoId(variant.key);
+    em.create(StockLevel, { variantId, onHand: variant.onHand, lowStockThreshold: variant.lowStockThreshold });
+    em.create(StockMovement, {
+      variantId,
+      kind: StockMovementKind.RESTOCK,
+      delta: variant.onHand,
+      reason: 'Demo shop opening stock',
+    });
+  }
+}
