@@ -1,6 +1,8 @@
 import { demoId } from '@commerce/demo-data';
 import { graphqlData, graphqlRequest } from '@commerce/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createGatewayApp } from '../src/app.js';
+import { readGatewayConfig } from '../src/config.js';
 import { type RunningSupergraph, startSupergraph } from './supergraph-harness.js';
 
 let supergraph: RunningSupergraph;
@@ -133,5 +135,24 @@ describe('bad requests get coded errors', () => {
     const response = await fetch(supergraph.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     expect(response.status).toBe(400);
     expect(((await response.json()) as any).errors[0].extensions.code).toBe('BAD_REQUEST');
+  });
+});
+
+describe('a production gateway', () => {
+  it('refuses introspection and serves no landing page unless enabled', async () => {
+    const overrides = Object.fromEntries(
+      Object.entries(supergraph.subgraphUrls).map(([name, url]) => [`${name.toUpperCase()}_URL`, url]),
+    );
+    const production = await createGatewayApp(readGatewayConfig({ NODE_ENV: 'production', ...overrides }));
+    const url = await production.listen(0);
+    try {
+      const introspection = await graphqlRequest(url, '{ __schema { queryType { name } } }');
+      expect(introspection.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+      const page = await fetch(url, { headers: { accept: 'text/html' } });
+      expect(await page.text()).not.toContain('embeddable-sandbox');
+      expect((await graphqlData(url, '{ categories { slug } }')).categories).toHaveLength(3);
+    } finally {
+      await production.close();
+    }
   });
 });
