@@ -6,7 +6,7 @@ import { membersSubgraph } from '@commerce/members';
 import { ordersSubgraph } from '@commerce/orders';
 
 /** The supergraph's subgraphs with the URLs composed in for a local run (the gateway can override each). */
-export const subgraphs: { definition: SubgraphDefinition<any>; url: string }[] = [
+export const subgraphs: { definition: SubgraphDefinition<any, any, any>; url: string }[] = [
   { definition: membersSubgraph, url: 'http://127.0.0.1:4001/graphql' },
   { definition: catalogSubgraph, url: 'http://127.0.0.1:4002/graphql' },
   { definition: inventorySubgraph, url: 'http://127.0.0.1:4003/graphql' },

@@ -7,3 +7,5 @@ export * from './errors/format-error.js';
 export * from './errors/graphql-errors.js';
 export * from './server/http-errors.js';
 export * from './server/http-listener.js';
+export * from './identity/identity-headers.js';
+export * from './identity/viewer.js';

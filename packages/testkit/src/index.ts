@@ -2,3 +2,4 @@ export * from './graphql-client.js';
 export * from './subgraph-harness.js';
 export * from './test-database.js';
 export * from './test-redis.js';
+export * from './identity.js';

@@ -2,6 +2,9 @@ import type { SubgraphApp, SubgraphConfig } from '@commerce/kit';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 import { createTestRedisNamespace, type TestRedisNamespace } from './test-redis.js';
 
+/** The secret test subgraphs and test gateways share; `asMember`/`asService` sign identities with it. */
+export const TEST_GATEWAY_SECRET = 'test-gateway-secret-shared-by-test-subgraphs';
+
 export interface TestEnvironment {
   database: TestDatabase;
   redis: TestRedisNamespace;
@@ -21,6 +24,7 @@ export async function createTestEnvironment(label: string, overrides: Partial<Su
     DB_POOL_MAX: 5,
     SEED_DEMO: false,
     SHUTDOWN_GRACE_MS: 2_000,
+    GATEWAY_SHARED_SECRET: TEST_GATEWAY_SECRET,
     ...overrides,
   };
   return {

@@ -46,3 +46,15 @@ describe('members subgraph', () => {
     expect(await schemaDiffSql(subgraph.app.orm)).toBe('');
   });
 });
+
+describe('identity from the gateway', () => {
+  it('refuses a forged identity header sent straight to the subgraph with 401 UNAUTHENTICATED', async () => {
+    const forged = Buffer.from(JSON.stringify({ sub: demoId('member:alice'), roles: ['ADMIN'], sid: null, svc: null, iat: Date.now() })).toString('base64url');
+    const response = await graphqlRequest(subgraph.url, '{ _service { sdl } }', {}, {
+      'x-commerce-identity': forged,
+      'x-commerce-identity-signature': 'made-up',
+    });
+    expect(response.status).toBe(401);
+    expect(response.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+});

@@ -39,6 +39,17 @@ export const nodeEnv = z.enum(['development', 'production', 'test']).default('de
 
 export type NodeEnv = z.infer<typeof nodeEnv>;
 
+/** Only for development and tests; a production process refuses to start with it. */
+export const DEVELOPMENT_GATEWAY_SECRET = 'development-only-gateway-secret-not-for-production';
+
+/** Fails fast when a production process would run with a development secret. */
+export function refuseDevelopmentSecrets(config: { NODE_ENV: string; GATEWAY_SHARED_SECRET?: string }) {
+  if (config.NODE_ENV === 'production' && config.GATEWAY_SHARED_SECRET === DEVELOPMENT_GATEWAY_SECRET) {
+    throw new ConfigError('Invalid configuration:\n  GATEWAY_SHARED_SECRET: set a secret of your own in production.');
+  }
+  return config;
+}
+
 /** Settings every subgraph process shares. */
 export const subgraphEnvShape = {
   NODE_ENV: nodeEnv,
@@ -50,6 +61,11 @@ export const subgraphEnvShape = {
   DB_POOL_MAX: z.coerce.number().int().min(1).default(10),
   /** Loads demo data into an empty database at start. */
   SEED_DEMO: booleanFlag(false),
+  /**
+   * Shared with the gateway: it signs the identity it forwards, so subgraphs trust no identity a client
+   * could send itself. The development default is refused in production (see `refuseDevelopmentSecrets`).
+   */
+  GATEWAY_SHARED_SECRET: z.string().min(32).default(DEVELOPMENT_GATEWAY_SECRET),
   /** Field-level traces for Apollo Studio when a gateway asks for them (costs time on every request). */
   INLINE_TRACE: booleanFlag(false),
   /** How long in-flight requests may take to finish after SIGTERM before the process exits anyway. */

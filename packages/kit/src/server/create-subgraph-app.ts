@@ -2,57 +2,45 @@ import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import {
   ApolloServerPluginInlineTraceDisabled,
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Express } from 'express';
 import type { Redis } from 'ioredis';
-import type { NodeEnv } from '../config/parse-env.js';
+import { refuseDevelopmentSecrets } from '../config/parse-env.js';
 import { createOrm, migrate, type Orm, withSchemaLock } from '../db/create-orm.js';
 import { createFormatError } from '../errors/format-error.js';
+import { verifyIdentity } from '../identity/identity-headers.js';
 import { createRedis } from '../redis/create-redis.js';
 import { graphqlHttpErrorHandler } from './http-errors.js';
 import { listen } from './http-listener.js';
 import { checkReadiness } from './readiness.js';
-import type { SubgraphContext, SubgraphDefinition } from './subgraph-definition.js';
+import type { SubgraphConfig, SubgraphContext, SubgraphDefinition, SubgraphRuntime } from './subgraph-definition.js';
 import { buildSubgraphDefinitionSchema } from './subgraph-schema.js';
 
-export interface SubgraphConfig {
-  NODE_ENV: NodeEnv;
-  DATABASE_URL: string;
-  REDIS_URL: string;
-  REDIS_KEY_PREFIX: string;
-  DB_POOL_MAX: number;
-  SEED_DEMO: boolean;
-  SHUTDOWN_GRACE_MS: number;
-  INLINE_TRACE?: boolean;
-}
+export type { SubgraphConfig } from './subgraph-definition.js';
 
-export interface SubgraphApp {
+export interface SubgraphApp<Services = unknown> {
   name: string;
   express: Express;
   httpServer: Server;
   orm: Orm;
   redis: Redis;
+  services: Services;
   /** Binds the HTTP server; port 0 picks a free port. Resolves with the GraphQL endpoint URL. */
   listen(port: number, host?: string): Promise<string>;
-  /** Stops accepting, lets in-flight requests finish (up to the grace period), then closes the pools. */
+  /** Stops accepting, lets in-flight requests finish (up to the grace period), stops workers, closes the pools. */
   close(): Promise<void>;
 }
 
-/**
- * Boots a subgraph: opens its database schema and applies migrations, optionally seeds demo data,
- * connects Redis, and serves GraphQL at /graphql with /health and /ready beside it.
- * Nothing happens on import; `main.ts` of each subgraph only reads env and calls this.
- */
-export async function createSubgraphApp<Loaders>(
-  definition: SubgraphDefinition<Loaders>,
-  config: SubgraphConfig,
-): Promise<SubgraphApp> {
-  const development = config.NODE_ENV === 'development';
+async function openRuntime<Config extends SubgraphConfig>(
+  definition: SubgraphDefinition<any, any, Config>,
+  config: Config,
+): Promise<SubgraphRuntime<Config>> {
+  refuseDevelopmentSecrets(config);
   const orm = await createOrm({
     schema: definition.dbSchema,
     databaseUrl: config.DATABASE_URL,
@@ -61,6 +49,7 @@ export async function createSubgraphApp<Loaders>(
     poolMax: config.DB_POOL_MAX,
   });
   const redis = createRedis({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX });
+  const runtime = { orm, redis, config };
   try {
     await withSchemaLock(config.DATABASE_URL, definition.dbSchema, async () => {
       await migrate(orm, definition.dbSchema);
@@ -70,14 +59,29 @@ export async function createSubgraphApp<Loaders>(
     await Promise.allSettled([orm.close(), redis.quit()]);
     throw error;
   }
+  return runtime;
+}
 
+/**
+ * Boots a subgraph: opens its database schema and applies migrations, optionally seeds demo data,
+ * connects Redis, builds its services, starts its background work, and serves GraphQL at /graphql with
+ * /health and /ready beside it. Nothing happens on import; each subgraph's `main.ts` only reads env and calls this.
+ */
+export async function createSubgraphApp<Loaders, Services, Config extends SubgraphConfig>(
+  definition: SubgraphDefinition<Loaders, Services, Config>,
+  config: Config,
+): Promise<SubgraphApp<Services>> {
+  const development = config.NODE_ENV === 'development';
+  const runtime = await openRuntime(definition, config);
+  const { orm, redis } = runtime;
+  const services = (await definition.createServices?.(runtime)) as Services;
   const schema = await buildSubgraphDefinitionSchema(definition);
   const app = express();
   app.disable('x-powered-by');
   const httpServer = createServer(app);
   let draining = false;
 
-  const apollo = new ApolloServer<SubgraphContext<Loaders>>({
+  const apollo = new ApolloServer<SubgraphContext<Loaders, Services>>({
     schema,
     introspection: development,
     includeStacktraceInErrorResponses: development,
@@ -101,6 +105,7 @@ export async function createSubgraphApp<Loaders>(
     const report = await checkReadiness(orm, redis);
     res.status(report.ready ? 200 : 503).json(report);
   });
+  definition.routes?.(app, { ...runtime, services });
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
@@ -111,12 +116,15 @@ export async function createSubgraphApp<Loaders>(
           em,
           redis,
           requestId: req.get('x-request-id') ?? randomUUID(),
+          viewer: verifyIdentity({ get: (name) => req.get(name) }, config.GATEWAY_SHARED_SECRET),
           loaders: definition.createLoaders(em),
+          services,
         };
       },
     }),
   );
   app.use(graphqlHttpErrorHandler);
+  const stopWorkers = await definition.start?.({ ...runtime, services });
 
   let closed: Promise<void> | undefined;
   return {
@@ -125,6 +133,7 @@ export async function createSubgraphApp<Loaders>(
     httpServer,
     orm,
     redis,
+    services,
     async listen(port, host = '127.0.0.1') {
       const bound = await listen(httpServer, port, host);
       return `http://${host}:${bound}/graphql`;
@@ -134,6 +143,7 @@ export async function createSubgraphApp<Loaders>(
         draining = true;
         // The drain plugin stops accepting connections and waits for in-flight requests.
         await apollo.stop();
+        await stopWorkers?.();
         await Promise.allSettled([orm.close(), redis.quit()]);
       })();
       return closed;

@@ -1,9 +1,26 @@
 import type { Constructor } from '@mikro-orm/core';
 import type { Migration } from '@mikro-orm/migrations';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Express } from 'express';
 import type { Redis } from 'ioredis';
 import type { NonEmptyArray } from 'type-graphql';
+import type { NodeEnv } from '../config/parse-env.js';
+import type { Orm } from '../db/create-orm.js';
 import type { ReferenceResolver } from '../federation/build-federated-schema.js';
+import type { Viewer } from '../identity/viewer.js';
+
+/** Settings every subgraph reads (see `subgraphEnvShape`); a subgraph may add its own. */
+export interface SubgraphConfig {
+  NODE_ENV: NodeEnv;
+  DATABASE_URL: string;
+  REDIS_URL: string;
+  REDIS_KEY_PREFIX: string;
+  DB_POOL_MAX: number;
+  SEED_DEMO: boolean;
+  SHUTDOWN_GRACE_MS: number;
+  GATEWAY_SHARED_SECRET: string;
+  INLINE_TRACE?: boolean;
+}
 
 /** What every resolver of every subgraph receives. */
 export interface BaseContext {
@@ -11,12 +28,21 @@ export interface BaseContext {
   em: EntityManager;
   redis: Redis;
   requestId: string;
+  /** The caller as the gateway verified it; null for anonymous callers. */
+  viewer: Viewer | null;
 }
 
-export type SubgraphContext<Loaders> = BaseContext & { loaders: Loaders };
+export type SubgraphContext<Loaders, Services = unknown> = BaseContext & { loaders: Loaders; services: Services };
+
+/** What a subgraph's process holds for its whole life. */
+export interface SubgraphRuntime<Config extends SubgraphConfig = SubgraphConfig> {
+  orm: Orm;
+  redis: Redis;
+  config: Config;
+}
 
 /** Everything that makes one subgraph what it is; the kit turns it into a running server. */
-export interface SubgraphDefinition<Loaders = unknown> {
+export interface SubgraphDefinition<Loaders = unknown, Services = unknown, Config extends SubgraphConfig = SubgraphConfig> {
   /** The subgraph's name in the supergraph, e.g. "members". */
   name: string;
   /** Its own PostgreSQL schema. */
@@ -26,9 +52,15 @@ export interface SubgraphDefinition<Loaders = unknown> {
   resolvers: NonEmptyArray<Function>;
   /** Entity stubs and types that no field of this subgraph reaches but the supergraph needs. */
   orphanedTypes?: Function[];
-  referenceResolvers?: Record<string, ReferenceResolver<SubgraphContext<Loaders>>>;
+  referenceResolvers?: Record<string, ReferenceResolver<SubgraphContext<Loaders, Services>>>;
   /** Fresh DataLoaders for one request. */
   createLoaders: (em: EntityManager) => Loaders;
+  /** Long-lived collaborators (mailers, token signers, caches), built once per process; in context as `services`. */
+  createServices?: (runtime: SubgraphRuntime<Config>) => Services | Promise<Services>;
+  /** Extra HTTP routes beside /graphql (e.g. a JWKS document). */
+  routes?: (app: Express, runtime: SubgraphRuntime<Config> & { services: Services }) => void;
+  /** Starts background work (workers, schedulers); returns how to stop it on shutdown. */
+  start?: (runtime: SubgraphRuntime<Config> & { services: Services }) => Promise<() => Promise<void>>;
   /** Loads demo data; must do nothing when the subgraph already has data. Returns whether it wrote. */
   seedDemo?: (em: EntityManager) => Promise<boolean>;
 }
