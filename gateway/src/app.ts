@@ -11,14 +11,21 @@ import {
 import { expressMiddleware } from '@as-integrations/express5';
 import { createFormatError, graphqlHttpErrorHandler, listen } from '@commerce/kit/http';
 import express from 'express';
+import { Redis } from 'ioredis';
+import { createAccessTokenVerifier } from './auth/access-token-verifier.js';
 import type { GatewayConfig, SubgraphName } from './config.js';
 import type { GatewayContext } from './context.js';
 import { SubgraphDataSource } from './subgraphs/subgraph-data-source.js';
+import { SubscriptionHub } from './subscriptions/subscription-hub.js';
+import { startGatewaySubscriptions } from './subscriptions/subscription-server.js';
+import { SupergraphPlanner } from './subscriptions/supergraph-planner.js';
+import { UpstreamClients } from './subscriptions/upstream-clients.js';
 import { fileSupergraph } from './supergraph/file-supergraph.js';
 
 export interface GatewayApp {
   httpServer: Server;
   gateway: ApolloGateway;
+  subscriptions: SubscriptionHub;
   listen(port: number, host?: string): Promise<string>;
   close(): Promise<void>;
 }
@@ -39,17 +46,38 @@ function landingPage(config: GatewayConfig) {
  */
 export async function createGatewayApp(config: GatewayConfig): Promise<GatewayApp> {
   const development = config.NODE_ENV === 'development';
+  // Read by ApolloGateway's constructor; must be set before it runs.
+  if (!config.APOLLO_TELEMETRY) process.env.APOLLO_TELEMETRY_DISABLED = 'true';
+  const dataSources = new Map<string, SubgraphDataSource>();
+  const subgraphUrl = (name: string, composedUrl?: string) =>
+    config.subgraphUrls[name as SubgraphName] ?? composedUrl ?? planner?.subgraphUrls.get(name) ?? '';
+  const dataSourceFor = (name: string, composedUrl?: string) => {
+    let source = dataSources.get(name);
+    if (!source) {
+      source = new SubgraphDataSource({
+        url: subgraphUrl(name, composedUrl),
+        timeoutMs: config.SUBGRAPH_TIMEOUT_MS,
+        sharedSecret: config.GATEWAY_SHARED_SECRET,
+      });
+      dataSources.set(name, source);
+    }
+    return source;
+  };
+  let planner: SupergraphPlanner | undefined;
+
   const gateway = new ApolloGateway({
     ...(config.managedFederation
       ? {}
       : { supergraphSdl: fileSupergraph({ path: config.SUPERGRAPH_PATH, watch: config.SUPERGRAPH_WATCH }) }),
-    buildService: ({ name, url }) =>
-      new SubgraphDataSource({
-        url: config.subgraphUrls[name as SubgraphName] ?? url ?? '',
-        timeoutMs: config.SUBGRAPH_TIMEOUT_MS,
-      }),
+    buildService: ({ name, url }) => dataSourceFor(name, url),
+  });
+  // Subscriptions are planned with the same supergraph the gateway serves, swapped together on reload.
+  gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => {
+    planner = new SupergraphPlanner(coreSupergraphSdl);
   });
 
+  const redis = new Redis(config.REDIS_URL, { keyPrefix: config.REDIS_KEY_PREFIX, maxRetriesPerRequest: 2 });
+  const tokens = createAccessTokenVerifier({ jwksUrl: config.membersJwksUrl, redis });
   const app = express();
   app.disable('x-powered-by');
   const httpServer = createServer(app);
@@ -65,6 +93,27 @@ export async function createGatewayApp(config: GatewayConfig): Promise<GatewayAp
     ],
   });
   await apollo.start();
+  const currentPlanner = () => {
+    if (!planner) throw new Error('The supergraph is not loaded yet.');
+    return planner;
+  };
+  const upstreams = new UpstreamClients((name) => subgraphUrl(name));
+  const hub = new SubscriptionHub({
+    planner: currentPlanner,
+    upstreams,
+    dataSource: (name) => dataSourceFor(name),
+    sharedSecret: config.GATEWAY_SHARED_SECRET,
+    coalesceMs: config.SUBSCRIPTION_COALESCE_MS,
+    maxQueuedPerSubscriber: 100,
+  });
+  const websockets = startGatewaySubscriptions({
+    httpServer,
+    hub,
+    planner: currentPlanner,
+    tokens,
+    maxConnections: config.MAX_WS_CONNECTIONS,
+    maxSubscriptionsPerConnection: config.MAX_SUBSCRIPTIONS_PER_CONNECTION,
+  });
 
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', service: 'gateway' });
@@ -73,7 +122,11 @@ export async function createGatewayApp(config: GatewayConfig): Promise<GatewayAp
     '/graphql',
     express.json({ limit: '1mb' }),
     expressMiddleware(apollo, {
-      context: async ({ req }) => ({ requestId: req.get('x-request-id') ?? randomUUID() }),
+      context: async ({ req }) => ({
+        requestId: req.get('x-request-id') ?? randomUUID(),
+        viewer: await tokens.viewerFromAuthorization(req.get('authorization')),
+        clientAddress: req.socket.remoteAddress,
+      }),
     }),
   );
   app.use(graphqlHttpErrorHandler);
@@ -82,13 +135,20 @@ export async function createGatewayApp(config: GatewayConfig): Promise<GatewayAp
   return {
     httpServer,
     gateway,
+    subscriptions: hub,
     async listen(port, host = '127.0.0.1') {
       const bound = await listen(httpServer, port, host);
       return `http://${host}:${bound}/graphql`;
     },
     close() {
       // apollo.stop() drains the HTTP server and stops the gateway (and its supergraph watcher).
-      closed ??= apollo.stop();
+      closed ??= (async () => {
+        await websockets.close();
+        await hub.dispose();
+        await upstreams.close();
+        await apollo.stop();
+        await redis.quit();
+      })();
       return closed;
     },
   };

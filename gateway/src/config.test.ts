@@ -4,11 +4,17 @@ import { readGatewayConfig } from './config.js';
 describe('readGatewayConfig', () => {
   it('turns on Sandbox, introspection and supergraph reloading in development only', () => {
     expect(readGatewayConfig({ NODE_ENV: 'development' })).toMatchObject({ LANDING_PAGE: true, INTROSPECTION: true, SUPERGRAPH_WATCH: true });
-    expect(readGatewayConfig({ NODE_ENV: 'production' })).toMatchObject({ LANDING_PAGE: false, INTROSPECTION: false, SUPERGRAPH_WATCH: false });
-    expect(readGatewayConfig({ NODE_ENV: 'production', LANDING_PAGE: 'true', INTROSPECTION: 'true' })).toMatchObject({
+    const secret = { GATEWAY_SHARED_SECRET: 'a-production-secret-of-32-characters-or-more' };
+    expect(readGatewayConfig({ NODE_ENV: 'production', ...secret })).toMatchObject({ LANDING_PAGE: false, INTROSPECTION: false, SUPERGRAPH_WATCH: false });
+    expect(readGatewayConfig({ NODE_ENV: 'production', LANDING_PAGE: 'true', INTROSPECTION: 'true', ...secret })).toMatchObject({
       LANDING_PAGE: true,
       INTROSPECTION: true,
     });
+  });
+
+  it('keeps vendor telemetry off unless asked', () => {
+    expect(readGatewayConfig({}).APOLLO_TELEMETRY).toBe(false);
+    expect(readGatewayConfig({ APOLLO_TELEMETRY: 'true' }).APOLLO_TELEMETRY).toBe(true);
   });
 
   it('collects subgraph URL overrides by subgraph name', () => {
@@ -18,6 +24,10 @@ describe('readGatewayConfig', () => {
   it('switches to managed federation only with both Apollo settings', () => {
     expect(readGatewayConfig({ APOLLO_KEY: 'service:x', APOLLO_GRAPH_REF: 'shop@main' }).managedFederation).toBe(true);
     expect(() => readGatewayConfig({ APOLLO_KEY: 'service:x' })).toThrow(/APOLLO_GRAPH_REF/);
+  });
+
+  it('refuses the development secret in production', () => {
+    expect(() => readGatewayConfig({ NODE_ENV: 'production' })).toThrow(/GATEWAY_SHARED_SECRET/);
   });
 
   it('names a bad variable', () => {

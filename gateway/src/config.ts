@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { booleanFlag, ConfigError, nodeEnv, parseEnv, port } from '@commerce/kit/http';
+import { booleanFlag, ConfigError, DEVELOPMENT_GATEWAY_SECRET, nodeEnv, parseEnv, port, refuseDevelopmentSecrets } from '@commerce/kit/http';
 import { z } from 'zod';
 
 export const SUBGRAPH_NAMES = ['members', 'catalog', 'inventory', 'orders', 'coupons'] as const;
@@ -23,6 +23,22 @@ export function readGatewayConfig(env: Record<string, string | undefined> = proc
       /** Introspection and the Apollo Sandbox landing page; default on in development only. */
       INTROSPECTION: booleanFlag(undefined),
       LANDING_PAGE: booleanFlag(undefined),
+      /** Signs the identity forwarded to subgraphs; the same value every subgraph has. */
+      GATEWAY_SHARED_SECRET: z.string().min(32).default(DEVELOPMENT_GATEWAY_SECRET),
+      /** The members subgraph's public keys for access tokens (default: beside its GraphQL endpoint). */
+      MEMBERS_JWKS_URL: optionalUrl,
+      /** Session liveness lives in Redis under the members subgraph's key prefix. */
+      REDIS_URL: z.url().default('redis://127.0.0.1:6379/0'),
+      REDIS_KEY_PREFIX: z.string().default('commerce:'),
+      /** Events about one thing (a variant) closer together than this reach subscribers merged; the latest always arrives. */
+      SUBSCRIPTION_COALESCE_MS: z.coerce.number().int().min(0).default(50),
+      MAX_WS_CONNECTIONS: z.coerce.number().int().min(1).default(20_000),
+      MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().min(1).default(50),
+      /**
+       * @apollo/gateway otherwise sends usage metrics to Apollo and probes cloud metadata endpoints at start.
+       * Off unless an operator opts in.
+       */
+      APOLLO_TELEMETRY: booleanFlag(false),
       SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
       SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
       MEMBERS_URL: optionalUrl,
@@ -36,7 +52,9 @@ export function readGatewayConfig(env: Record<string, string | undefined> = proc
   if (Boolean(parsed.APOLLO_KEY) !== Boolean(parsed.APOLLO_GRAPH_REF)) {
     throw new ConfigError('Invalid configuration:\n  APOLLO_KEY and APOLLO_GRAPH_REF: set both for managed federation, or neither.');
   }
+  refuseDevelopmentSecrets(parsed);
   const development = parsed.NODE_ENV === 'development';
+  const membersUrl = parsed.MEMBERS_URL ?? 'http://127.0.0.1:4001/graphql';
   // booleanFlag(undefined) keeps "unset" apart from "false", so the environment decides the default.
   const explicit = (name: string) => env[name] !== undefined && env[name] !== '';
   return {
@@ -45,6 +63,7 @@ export function readGatewayConfig(env: Record<string, string | undefined> = proc
     INTROSPECTION: explicit('INTROSPECTION') ? Boolean(parsed.INTROSPECTION) : development,
     LANDING_PAGE: explicit('LANDING_PAGE') ? Boolean(parsed.LANDING_PAGE) : development,
     managedFederation: Boolean(parsed.APOLLO_KEY),
+    membersJwksUrl: parsed.MEMBERS_JWKS_URL ?? new URL('/.well-known/jwks.json', membersUrl).toString(),
     /** Subgraph URLs that replace the ones composed into the supergraph (containers, tests). */
     subgraphUrls: Object.fromEntries(
       SUBGRAPH_NAMES.flatMap((name) => {

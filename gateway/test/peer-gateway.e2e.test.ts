@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { demoId } from '@commerce/demo-data';
 import { createGatewayRuntime, type GatewayRuntime } from '@graphql-hive/gateway-runtime';
-import { graphqlRequest } from '@commerce/testkit';
+import { asMember, graphqlData, graphqlRequest } from '@commerce/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readGatewayConfig } from '../src/config.js';
 import { type RunningSupergraph, startSupergraph } from './supergraph-harness.js';
@@ -13,6 +13,7 @@ import { type RunningSupergraph, startSupergraph } from './supergraph-harness.js
  */
 let supergraph: RunningSupergraph;
 let peer: GatewayRuntime;
+let aliceToken: string;
 
 beforeAll(async () => {
   supergraph = await startSupergraph('peer');
@@ -21,7 +22,24 @@ beforeAll(async () => {
   for (const [name, url] of Object.entries(supergraph.subgraphUrls)) {
     sdl = sdl.replace(`http://127.0.0.1:${composedPorts[name]}/graphql`, url);
   }
-  peer = createGatewayRuntime({ supergraph: sdl, logging: false, maskedErrors: false });
+  // A peer gateway is given the same shared secret by configuration: here it forwards identity headers the
+  // test signs with it (as a deployment's auth plugin would), so the subgraphs trust it like ours.
+  peer = createGatewayRuntime({
+    supergraph: sdl,
+    logging: false,
+    maskedErrors: false,
+    propagateHeaders: {
+      fromClientToSubgraphs: ({ request }) => ({
+        'x-commerce-identity': request.headers.get('x-commerce-identity'),
+        'x-commerce-identity-signature': request.headers.get('x-commerce-identity-signature'),
+      }),
+    },
+  });
+  const login = await graphqlData(
+    supergraph.gatewayUrl,
+    'mutation { logIn(email: "alice@demo.commerce", password: "demo-password-1") { ... on Session { accessToken } } }',
+  );
+  aliceToken = login.logIn.accessToken;
 });
 afterAll(async () => {
   await peer?.dispose();
@@ -31,7 +49,7 @@ afterAll(async () => {
 async function askPeer(query: string, variables: Record<string, unknown> = {}) {
   const response = await peer.fetch('http://peer/graphql', {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    headers: { 'content-type': 'application/json', accept: 'application/json', ...asMember(demoId('member:alice')) },
     body: JSON.stringify({ query, variables }),
   });
   return (await response.json()) as { data?: any; errors?: { extensions?: { code?: string } }[] };
@@ -52,7 +70,7 @@ const queries: [string, string, Record<string, unknown>][] = [
   ],
   [
     'stores with their products',
-    `{ stores(first: 5) { edges { node { name owner { email } products(first: 2) { edges { node { name } } } } } } }`,
+    `{ stores(first: 5) { edges { node { name owner { name } products(first: 2) { edges { node { name } } } } } } }`,
     {},
   ],
   ['a time-sale with its variant', `query ($id: ID!) { timeSale(id: $id) { quantity remaining status price { amount } variant { sku product { name } } } }`, { id: demoId('timesale:linen-shirt-m') }],
@@ -61,7 +79,7 @@ const queries: [string, string, Record<string, unknown>][] = [
 
 describe('Hive Gateway on the same supergraph and subgraphs', () => {
   it.each(queries)('returns the same data for %s', async (_label, query, variables) => {
-    const ours = await graphqlRequest(supergraph.gatewayUrl, query, variables);
+    const ours = await graphqlRequest(supergraph.gatewayUrl, query, variables, { authorization: `Bearer ${aliceToken}` });
     const theirs = await askPeer(query, variables);
     expect(ours.errors).toBeUndefined();
     expect(theirs.errors).toBeUndefined();

@@ -1,20 +1,31 @@
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { createApp as createCatalog } from '@commerce/catalog';
 import { createApp as createCoupons } from '@commerce/coupons';
 import { createApp as createInventory } from '@commerce/inventory';
 import type { SubgraphApp, SubgraphConfig } from '@commerce/kit';
 import { createApp as createMembers } from '@commerce/members';
 import { createApp as createOrders } from '@commerce/orders';
-import { createTestEnvironment, type TestEnvironment } from '@commerce/testkit';
+import { createTestEnvironment, TEST_GATEWAY_SECRET, type TestEnvironment } from '@commerce/testkit';
 import { createGatewayApp, type GatewayApp } from '../src/app.js';
 import { readGatewayConfig } from '../src/config.js';
 
-const factories: Record<string, (config: SubgraphConfig) => Promise<SubgraphApp>> = {
+const factories: Record<string, (config: SubgraphConfig & Record<string, unknown>) => Promise<SubgraphApp>> = {
   members: createMembers,
   catalog: createCatalog,
   inventory: createInventory,
   orders: createOrders,
   coupons: createCoupons,
 };
+
+/** A port nothing listens on right now. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
 
 export interface RunningSupergraph {
   gatewayUrl: string;
@@ -31,15 +42,30 @@ export interface RunningSupergraph {
  */
 export async function startSupergraph(label: string, gatewayEnv: Record<string, string> = {}): Promise<RunningSupergraph> {
   const env = await createTestEnvironment(label, { SEED_DEMO: true });
+  // Ports are chosen first so each subgraph knows where the others are (they call each other's internal operations).
+  const ports = Object.fromEntries(await Promise.all(Object.keys(factories).map(async (name) => [name, await freePort()] as const)));
+  const subgraphUrls = Object.fromEntries(Object.entries(ports).map(([name, port]) => [name, `http://127.0.0.1:${port}/graphql`]));
+  const config = {
+    ...env.config,
+    MEMBERS_URL: subgraphUrls.members,
+    CATALOG_URL: subgraphUrls.catalog,
+    INVENTORY_URL: subgraphUrls.inventory,
+    OUTBOX_POLL_MS: 100,
+    PASSWORD_HASH_COST: 10,
+  };
   const subgraphs: Record<string, SubgraphApp> = {};
-  const subgraphUrls: Record<string, string> = {};
-  for (const [name, create] of Object.entries(factories)) {
-    subgraphs[name] = await create(env.config);
-    subgraphUrls[name] = await subgraphs[name].listen(0);
-  }
+  await Promise.all(
+    Object.entries(factories).map(async ([name, create]) => {
+      subgraphs[name] = await create(config);
+      await subgraphs[name].listen(ports[name]!);
+    }),
+  );
   const gateway = await createGatewayApp(
     readGatewayConfig({
       NODE_ENV: 'test',
+      GATEWAY_SHARED_SECRET: TEST_GATEWAY_SECRET,
+      REDIS_URL: env.config.REDIS_URL,
+      REDIS_KEY_PREFIX: env.config.REDIS_KEY_PREFIX,
       ...Object.fromEntries(Object.entries(subgraphUrls).map(([name, url]) => [`${name.toUpperCase()}_URL`, url])),
       ...gatewayEnv,
     }),

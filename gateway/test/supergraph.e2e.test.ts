@@ -1,11 +1,20 @@
 import { demoId } from '@commerce/demo-data';
-import { graphqlData, graphqlRequest } from '@commerce/testkit';
+import { graphqlData, graphqlRequest, TEST_GATEWAY_SECRET } from '@commerce/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGatewayApp } from '../src/app.js';
 import { readGatewayConfig } from '../src/config.js';
 import { type RunningSupergraph, startSupergraph } from './supergraph-harness.js';
 
 let supergraph: RunningSupergraph;
+
+async function logIn(email: string): Promise<string> {
+  const data = await graphqlData(
+    supergraph.gatewayUrl,
+    'mutation ($email: String!) { logIn(email: $email, password: "demo-password-1") { ... on Session { accessToken } } }',
+    { email },
+  );
+  return data.logIn.accessToken;
+}
 
 beforeAll(async () => {
   supergraph = await startSupergraph('e2e');
@@ -17,7 +26,7 @@ const ORDER_ACROSS_ALL_SUBGRAPHS = /* GraphQL */ `
     order(id: $id) {
       number
       status
-      buyer { name email }
+      buyer { name }
       coupon { name kind value }
       subtotal { amount currency }
       discount { amount }
@@ -38,11 +47,13 @@ const ORDER_ACROSS_ALL_SUBGRAPHS = /* GraphQL */ `
 
 describe('the supergraph through the gateway', () => {
   it('answers one query with data from all five subgraphs', async () => {
-    const data = await graphqlData(supergraph.gatewayUrl, ORDER_ACROSS_ALL_SUBGRAPHS, { id: demoId('order:alice-1') });
+    const data = await graphqlData(supergraph.gatewayUrl, ORDER_ACROSS_ALL_SUBGRAPHS, { id: demoId('order:alice-1') }, {
+      authorization: `Bearer ${await logIn('alice@demo.commerce')}`,
+    });
     expect(data.order).toEqual({
       number: 'D-000001',
       status: 'PAID',
-      buyer: { name: 'Alice Kim', email: 'alice@demo.commerce' },
+      buyer: { name: 'Alice Kim' },
       coupon: { name: 'Welcome 3,000 won off', kind: 'FIXED', value: 3000 },
       subtotal: { amount: 83_000, currency: 'KRW' },
       discount: { amount: 3_000 },
@@ -71,6 +82,34 @@ describe('the supergraph through the gateway', () => {
         },
       ],
     });
+  });
+
+  it("shows a member's private fields to that member only, also through a federated reference", async () => {
+    const query = 'query ($id: ID!) { order(id: $id) { buyer { name email } } }';
+    const variables = { id: demoId('order:alice-1') };
+    const anonymous = await graphqlRequest(supergraph.gatewayUrl, query, variables);
+    expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    const asBob = await graphqlRequest(supergraph.gatewayUrl, query, variables, { authorization: `Bearer ${await logIn('bob@demo.commerce')}` });
+    expect(asBob.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    for (const response of [anonymous, asBob]) expect(JSON.stringify(response.data)).not.toContain('alice@demo.commerce');
+
+    const asAlice = await graphqlData(supergraph.gatewayUrl, query, variables, { authorization: `Bearer ${await logIn('alice@demo.commerce')}` });
+    expect(asAlice.order.buyer).toEqual({ name: 'Alice Kim', email: 'alice@demo.commerce' });
+    // Bob reads Alice's public name through a store's owner reference, never her email.
+    const viaStore = await graphqlRequest(
+      supergraph.gatewayUrl,
+      `{ stores(first: 5) { edges { node { owner { name email } } } } }`,
+      {},
+      { authorization: `Bearer ${await logIn('bob@demo.commerce')}` },
+    );
+    expect(viaStore.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(JSON.stringify(viaStore.data)).not.toMatch(/@demo\.commerce/);
+  });
+
+  it('refuses a token that does not verify with 401 UNAUTHENTICATED', async () => {
+    const response = await graphqlRequest(supergraph.gatewayUrl, '{ categories { slug } }', {}, { authorization: 'Bearer forged.token.value' });
+    expect(response.status).toBe(401);
+    expect(response.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 
   it('resolves a catalog list with stock from inventory', async () => {
@@ -143,7 +182,9 @@ describe('a production gateway', () => {
     const overrides = Object.fromEntries(
       Object.entries(supergraph.subgraphUrls).map(([name, url]) => [`${name.toUpperCase()}_URL`, url]),
     );
-    const production = await createGatewayApp(readGatewayConfig({ NODE_ENV: 'production', ...overrides }));
+    const production = await createGatewayApp(
+      readGatewayConfig({ NODE_ENV: 'production', GATEWAY_SHARED_SECRET: TEST_GATEWAY_SECRET, ...overrides }),
+    );
     const url = await production.listen(0);
     try {
       const introspection = await graphqlRequest(url, '{ __schema { queryType { name } } }');

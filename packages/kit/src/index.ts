@@ -22,3 +22,5 @@ export * from './identity/viewer.js';
 export * from './outbox/outbox-message.entity.js';
 export * from './outbox/outbox-relay.js';
 export * from './services/service-client.js';
+export * from './redis/redis-pubsub.js';
+export * from './server/subscription-server.js';

@@ -14,6 +14,8 @@ export function vitestConfig(options: { testTimeout?: number } = {}) {
       hookTimeout: 60_000,
       // Files run in parallel workers; each creates its own database and Redis prefix.
       pool: 'forks',
+      // Tests talk to loopback only: no vendor telemetry or cloud-metadata probes from libraries.
+      env: { APOLLO_TELEMETRY_DISABLED: 'true' },
       // The workspace packages are TypeScript sources: compile them with SWC too, never hand them to Node.
       server: { deps: { inline: [/@commerce\//, /\/packages\//, /\/subgraphs\//] } },
     },

@@ -1,4 +1,4 @@
-import { demoId, schemaDiffSql } from '@commerce/kit';
+import { buildSubgraphDefinitionSchema, demoId, schemaDiffSql } from '@commerce/kit';
 import { graphqlData, graphqlRequest, type RunningSubgraph, startTestSubgraph } from '@commerce/testkit';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { catalogSubgraph, createApp } from '../src/app.js';
@@ -198,7 +198,9 @@ describe('catalog query cost', () => {
     const logQuery = vi.spyOn(subgraph.app.orm.config.getLogger(), 'logQuery');
     try {
       const data = await query(text, variables);
-      return { data, statements: logQuery.mock.calls.length };
+      // The outbox relay polls in the background on the same ORM; its statements are not this operation's.
+      const statements = logQuery.mock.calls.filter(([context]) => !JSON.stringify(context).includes('outbox_message'));
+      return { data, statements: statements.length };
     } finally {
       logQuery.mockRestore();
     }
@@ -248,5 +250,33 @@ describe('catalog schema and seed', () => {
       expect(_service.sdl).toMatch(new RegExp(`type ${type}\\s+@key\\(fields: "id"\\)`));
     }
     expect(_service.sdl).toMatch(/type Member\s+@key\(fields: "id", resolvable: false\)/);
+  });
+
+  it('keeps internal operations out of the supergraph: @inaccessible on each, and only on them', async () => {
+    const schema = await buildSubgraphDefinitionSchema(catalogSubgraph);
+    const inaccessible = Object.values(schema.getMutationType()!.getFields())
+      .filter((field) => field.astNode?.directives?.some((directive) => directive.name.value === 'inaccessible'))
+      .map((field) => field.name)
+      .sort();
+    expect(inaccessible).toEqual(['removeVariantSalePrice', 'setVariantAvailability', 'setVariantSalePrice']);
+    const { _service } = await query(`{ _service { sdl } }`);
+    expect(_service.sdl.match(/\): Boolean! @inaccessible/g)).toHaveLength(3);
+  });
+
+  it('describes every type, field and argument of its own', async () => {
+    const schema = await buildSubgraphDefinitionSchema(catalogSubgraph);
+    const missing: string[] = [];
+    const exempt = ['String', 'Int', 'Float', 'Boolean', 'ID', 'FieldSet', 'DateTimeISO', 'Query', 'Mutation'];
+    for (const type of Object.values(schema.getTypeMap())) {
+      if (/^(_|link__|federation__)/.test(type.name)) continue;
+      if (!type.description && !exempt.includes(type.name)) missing.push(type.name);
+      if (!('getFields' in type)) continue;
+      for (const field of Object.values(type.getFields())) {
+        if (field.name.startsWith('_')) continue;
+        if (!field.description) missing.push(`${type.name}.${field.name}`);
+        for (const arg of 'args' in field ? field.args : []) if (!arg.description) missing.push(`${type.name}.${field.name}(${arg.name})`);
+      }
+    }
+    expect(missing).toEqual([]);
   });
 });

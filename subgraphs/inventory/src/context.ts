@@ -1,5 +1,6 @@
 import { entityByIdLoader, type SubgraphContext } from '@commerce/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { InventoryServices } from './inventory.services.js';
 import { stockLevelByVariantIdLoader } from './stock/stock-level.loader.js';
 import { TimeSale } from './time-sale/time-sale.entity.js';
 
@@ -11,4 +12,4 @@ export function createInventoryLoaders(em: EntityManager) {
 }
 
 export type InventoryLoaders = ReturnType<typeof createInventoryLoaders>;
-export type InventoryContext = SubgraphContext<InventoryLoaders>;
+export type InventoryContext = SubgraphContext<InventoryLoaders, InventoryServices>;

@@ -230,6 +230,18 @@ describe('the service', () => {
     expect(data._service.sdl).toMatch(/type TimeSale\s+@key\(fields: "id"\)/);
   });
 
+  it('hides its internal operations from the public API and keeps the public ones visible', async () => {
+    const { sdl } = (await graphqlData(subgraph.url, '{ _service { sdl } }'))._service;
+    const signature = (operation: string) => new RegExp(`\\n  ${operation}\\([\\s\\S]*?\\n  \\): [^\\n]*`).exec(sdl)?.[0] ?? '';
+    for (const operation of ['registerStore', 'registerVariants', 'reserveStock', 'commitStockReservation', 'releaseStockReservation']) {
+      expect(signature(operation)).toMatch(/@inaccessible$/);
+    }
+    for (const operation of ['adjustStock', 'setLowStockThreshold', 'markAlertRead', 'lowStockAlerts']) {
+      expect(signature(operation)).toMatch(/\)/);
+      expect(signature(operation)).not.toMatch(/@inaccessible/);
+    }
+  });
+
   it('keeps its committed migrations in step with its entities', async () => {
     expect(await schemaDiffSql(subgraph.app.orm)).toBe('');
   });

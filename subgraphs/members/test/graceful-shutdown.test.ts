@@ -21,6 +21,7 @@ async function startProcess(): Promise<string> {
       REDIS_URL: env.config.REDIS_URL,
       REDIS_KEY_PREFIX: env.config.REDIS_KEY_PREFIX,
       SEED_DEMO: 'true',
+      PASSWORD_HASH_COST: '10',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

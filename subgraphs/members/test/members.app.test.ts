@@ -1,12 +1,12 @@
 import { demoId, schemaDiffSql } from '@commerce/kit';
-import { graphqlRequest, type RunningSubgraph, startTestSubgraph } from '@commerce/testkit';
+import { asMember, graphqlRequest, type RunningSubgraph, startTestSubgraph } from '@commerce/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
 
 let subgraph: RunningSubgraph;
 
 beforeAll(async () => {
-  subgraph = await startTestSubgraph(createApp, 'members', { SEED_DEMO: true });
+  subgraph = await startTestSubgraph((config) => createApp({ ...config, PASSWORD_HASH_COST: 10 }), 'members', { SEED_DEMO: true });
 });
 afterAll(() => subgraph?.close());
 
@@ -19,6 +19,8 @@ describe('members subgraph', () => {
       subgraph.url,
       `query ($reps: [_Any!]!) { _entities(representations: $reps) { ... on Member { id name email roles } } }`,
       { reps: [alice, unknown, mina].map((id) => ({ __typename: 'Member', id })) },
+      // email is private: only the member themself or an admin reads it.
+      asMember('00000000-0000-7000-8000-0000000000ad', ['CUSTOMER', 'ADMIN']),
     );
     expect(response.errors).toBeUndefined();
     expect(response.data._entities).toEqual([

@@ -1,5 +1,5 @@
 import { demoId, schemaDiffSql, uuidv7 } from '@commerce/kit';
-import { type GraphQLResponse, graphqlData, graphqlRequest, type RunningSubgraph, startTestSubgraph } from '@commerce/testkit';
+import { asMember, type GraphQLResponse, graphqlData, graphqlRequest, type RunningSubgraph, startTestSubgraph } from '@commerce/testkit';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createApp } from '../src/app.js';
 import { OrderLine } from '../src/order-line/order-line.entity.js';
@@ -56,9 +56,12 @@ async function capturingSql(work: () => Promise<unknown>): Promise<string[]> {
 
 describe('orders subgraph', () => {
   it('serves the seeded demo order with its lines, money and entity stubs', async () => {
-    const data = await graphqlData(subgraph.url, `query ($id: ID!) { order(id: $id) { ${ORDER_FIELDS} } }`, {
-      id: demoOrderId,
-    });
+    const data = await graphqlData(
+      subgraph.url,
+      `query ($id: ID!) { order(id: $id) { ${ORDER_FIELDS} } }`,
+      { id: demoOrderId },
+      asMember(demoId('member:alice')),
+    );
     const krw = (amount: number) => ({ amount, currency: 'KRW' });
     expect(data.order).toMatchObject({
       id: demoOrderId,
@@ -76,6 +79,23 @@ describe('orders subgraph', () => {
       { quantity: 2, variant: { id: demoId('variant:enamel-mug-white') }, unitPrice: krw(12_000), lineTotal: krw(24_000) },
     ]);
     expect(new Date(data.order.createdAt).getTime()).toBeLessThanOrEqual(Date.now());
+  });
+
+  it("keeps an order its buyer's: others get FORBIDDEN, anonymous callers UNAUTHENTICATED, also through _entities", async () => {
+    const query = 'query ($id: ID!) { order(id: $id) { number } }';
+    const bob = asMember(demoId('member:bob'));
+    expect((await graphqlRequest(subgraph.url, query, { id: demoOrderId })).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    const asBob = await graphqlRequest(subgraph.url, query, { id: demoOrderId }, bob);
+    expect(asBob.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(asBob.data).toBeNull();
+    const entities = await graphqlRequest(
+      subgraph.url,
+      'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Order { number total { amount } } } }',
+      { r: [{ __typename: 'Order', id: demoOrderId }] },
+      bob,
+    );
+    expect(entities.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(JSON.stringify(entities.data)).not.toContain('D-000001');
   });
 
   it('does not seed twice', async () => {
@@ -97,6 +117,7 @@ describe('orders subgraph', () => {
         subgraph.url,
         `query ($reps: [_Any!]!) { _entities(representations: $reps) { ... on Order { ${ORDER_FIELDS} } } }`,
         { reps: [demoOrderId, unknown, usd.id, empty.id].map((id) => ({ __typename: 'Order', id })) },
+        asMember(uuidv7(), ['ADMIN']),
       );
     });
     expect(response!.errors).toBeUndefined();
@@ -115,10 +136,10 @@ describe('orders subgraph', () => {
 
   it('answers NOT_FOUND for an unknown id and BAD_USER_INPUT for a malformed one', async () => {
     const query = 'query ($id: ID!) { order(id: $id) { id } }';
-    const unknown = await graphqlRequest(subgraph.url, query, { id: uuidv7() });
+    const unknown = await graphqlRequest(subgraph.url, query, { id: uuidv7() }, asMember(demoId('member:alice')));
     expect(unknown.data).toBeNull();
     expect(unknown.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
-    const malformed = await graphqlRequest(subgraph.url, query, { id: 'not-a-uuid' });
+    const malformed = await graphqlRequest(subgraph.url, query, { id: 'not-a-uuid' }, asMember(demoId('member:alice')));
     expect(malformed.data).toBeNull();
     expect(malformed.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });

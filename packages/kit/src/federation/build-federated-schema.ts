@@ -1,11 +1,24 @@
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { type GraphQLSchema, parse } from 'graphql';
-import { type BuildSchemaOptions, buildSchema, createResolversMap } from 'type-graphql';
+import { type BuildSchemaOptions, buildSchema, createResolversMap, type PubSub } from 'type-graphql';
 import { isUuid } from '../ids/ids.js';
 
 /** The Federation 2 directives the subgraphs may use. */
 const FEDERATION_LINK = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@shareable", "@external", "@requires", "@provides", "@inaccessible", "@tag", "@interfaceObject"])`;
+
+/**
+ * Subscriptions here declare their own `subscribe` (reading the context's Redis pub/sub), so type-graphql's
+ * topic-based PubSub is never used; it only insists that one exists.
+ */
+const subscribeFunctionsOnly: PubSub = {
+  publish() {
+    throw new Error('Publish through the context pub/sub; topic-based subscriptions are not used.');
+  },
+  subscribe() {
+    throw new Error('Declare `subscribe` on the @Subscription; topic-based subscriptions are not used.');
+  },
+};
 
 /** Resolves an entity from its key fields, as the gateway sends them in `_entities`. */
 export type ReferenceResolver<Context> = (reference: Record<string, unknown>, context: Context) => unknown;
@@ -24,7 +37,7 @@ export async function buildFederatedSchema<Context>({
   referenceResolvers = {},
   ...options
 }: FederatedSchemaOptions<Context>): Promise<GraphQLSchema> {
-  const schema = await buildSchema({ ...options, skipCheck: true });
+  const schema = await buildSchema({ pubSub: subscribeFunctionsOnly, ...options, skipCheck: true });
   const typeDefs = parse(`${FEDERATION_LINK}\n${printSchemaWithDirectives(schema)}`);
   const resolvers = createResolversMap(schema) as Record<string, Record<string, unknown>>;
   for (const [typeName, resolveReference] of Object.entries(referenceResolvers)) {

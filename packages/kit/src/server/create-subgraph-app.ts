@@ -14,12 +14,15 @@ import { refuseDevelopmentSecrets } from '../config/parse-env.js';
 import { createOrm, migrate, type Orm, withSchemaLock } from '../db/create-orm.js';
 import { createFormatError } from '../errors/format-error.js';
 import { verifyIdentity } from '../identity/identity-headers.js';
+import type { Viewer } from '../identity/viewer.js';
 import { createRedis } from '../redis/create-redis.js';
+import { createRedisPubSub } from '../redis/redis-pubsub.js';
 import { graphqlHttpErrorHandler } from './http-errors.js';
 import { listen } from './http-listener.js';
 import { checkReadiness } from './readiness.js';
 import type { SubgraphConfig, SubgraphContext, SubgraphDefinition, SubgraphRuntime } from './subgraph-definition.js';
 import { buildSubgraphDefinitionSchema } from './subgraph-schema.js';
+import { startSubscriptionServer } from './subscription-server.js';
 
 export type { SubgraphConfig } from './subgraph-definition.js';
 
@@ -49,14 +52,15 @@ async function openRuntime<Config extends SubgraphConfig>(
     poolMax: config.DB_POOL_MAX,
   });
   const redis = createRedis({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX });
-  const runtime = { orm, redis, config };
+  const pubsub = createRedisPubSub({ url: config.REDIS_URL, prefix: config.REDIS_KEY_PREFIX });
+  const runtime = { orm, redis, pubsub, config };
   try {
     await withSchemaLock(config.DATABASE_URL, definition.dbSchema, async () => {
       await migrate(orm, definition.dbSchema);
       if (config.SEED_DEMO && definition.seedDemo) await definition.seedDemo(orm.em.fork());
     });
   } catch (error) {
-    await Promise.allSettled([orm.close(), redis.quit()]);
+    await Promise.allSettled([orm.close(), redis.quit(), pubsub.close()]);
     throw error;
   }
   return runtime;
@@ -73,13 +77,18 @@ export async function createSubgraphApp<Loaders, Services, Config extends Subgra
 ): Promise<SubgraphApp<Services>> {
   const development = config.NODE_ENV === 'development';
   const runtime = await openRuntime(definition, config);
-  const { orm, redis } = runtime;
+  const { orm, redis, pubsub } = runtime;
   const services = (await definition.createServices?.(runtime)) as Services;
   const schema = await buildSubgraphDefinitionSchema(definition);
   const app = express();
   app.disable('x-powered-by');
   const httpServer = createServer(app);
   let draining = false;
+
+  const createContext = (viewer: Viewer | null, requestId: string): SubgraphContext<Loaders, Services> => {
+    const em = orm.em.fork();
+    return { em, redis, pubsub, requestId, viewer, loaders: definition.createLoaders(em), services };
+  };
 
   const apollo = new ApolloServer<SubgraphContext<Loaders, Services>>({
     schema,
@@ -110,20 +119,22 @@ export async function createSubgraphApp<Loaders, Services, Config extends Subgra
     '/graphql',
     express.json({ limit: '1mb' }),
     expressMiddleware(apollo, {
-      context: async ({ req }) => {
-        const em = orm.em.fork();
-        return {
-          em,
-          redis,
-          requestId: req.get('x-request-id') ?? randomUUID(),
-          viewer: verifyIdentity({ get: (name) => req.get(name) }, config.GATEWAY_SHARED_SECRET),
-          loaders: definition.createLoaders(em),
-          services,
-        };
-      },
+      context: async ({ req }) =>
+        createContext(
+          verifyIdentity({ get: (name) => req.get(name) }, config.GATEWAY_SHARED_SECRET),
+          req.get('x-request-id') ?? randomUUID(),
+        ),
     }),
   );
   app.use(graphqlHttpErrorHandler);
+  const subscriptions = schema.getSubscriptionType()
+    ? startSubscriptionServer({
+        httpServer,
+        schema,
+        sharedSecret: config.GATEWAY_SHARED_SECRET,
+        context: (viewer) => createContext(viewer, randomUUID()),
+      })
+    : undefined;
   const stopWorkers = await definition.start?.({ ...runtime, services });
 
   let closed: Promise<void> | undefined;
@@ -141,10 +152,11 @@ export async function createSubgraphApp<Loaders, Services, Config extends Subgra
     close() {
       closed ??= (async () => {
         draining = true;
+        await subscriptions?.close();
         // The drain plugin stops accepting connections and waits for in-flight requests.
         await apollo.stop();
         await stopWorkers?.();
-        await Promise.allSettled([orm.close(), redis.quit()]);
+        await Promise.allSettled([orm.close(), redis.quit(), pubsub.close()]);
       })();
       return closed;
     },

@@ -7,6 +7,7 @@ import type { NonEmptyArray } from 'type-graphql';
 import type { NodeEnv } from '../config/parse-env.js';
 import type { Orm } from '../db/create-orm.js';
 import type { ReferenceResolver } from '../federation/build-federated-schema.js';
+import type { RedisPubSub } from '../redis/redis-pubsub.js';
 import type { Viewer } from '../identity/viewer.js';
 
 /** Settings every subgraph reads (see `subgraphEnvShape`); a subgraph may add its own. */
@@ -27,6 +28,8 @@ export interface BaseContext {
   /** A fork of the EntityManager for this request alone: its identity map dies with the request. */
   em: EntityManager;
   redis: Redis;
+  /** Domain events across replicas (Redis pub/sub). */
+  pubsub: RedisPubSub;
   requestId: string;
   /** The caller as the gateway verified it; null for anonymous callers. */
   viewer: Viewer | null;
@@ -38,6 +41,7 @@ export type SubgraphContext<Loaders, Services = unknown> = BaseContext & { loade
 export interface SubgraphRuntime<Config extends SubgraphConfig = SubgraphConfig> {
   orm: Orm;
   redis: Redis;
+  pubsub: RedisPubSub;
   config: Config;
 }
 

@@ -15,7 +15,7 @@ import { VariantOption } from './variant-option.type.js';
 @Check({ name: 'product_variant_options_check', expression: `jsonb_typeof(options) = 'array'` })
 @Index({ name: 'product_variant_product_id_position_index', properties: ['product', 'position'] })
 export class ProductVariant {
-  [OptionalProps]?: 'options' | 'position' | 'createdAt';
+  [OptionalProps]?: 'options' | 'position' | 'inStock' | 'createdAt';
 
   @Field(() => ID, { description: 'Opaque variant ID.' })
   @PrimaryKey({ type: 'uuid' })
@@ -43,6 +43,14 @@ export class ProductVariant {
   /** Display order among the product's variants (S before M before L), which ids cannot give. */
   @Property({ type: 'integer', default: 0 })
   position: number = 0;
+
+  /**
+   * Catalog cannot read inventory's tables, so inventory pushes this flag (setVariantAvailability).
+   * False until inventory has counted the variant: offering what nobody has counted is the worse mistake.
+   */
+  @Field({ description: 'Whether the variant can be bought now, as inventory last reported.' })
+  @Property({ type: 'boolean', default: false })
+  inStock: boolean = false;
 
   @Property({ type: 'timestamptz', defaultRaw: 'now()' })
   createdAt: Date = new Date();

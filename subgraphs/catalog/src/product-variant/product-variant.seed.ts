@@ -14,6 +14,8 @@ export function seedProductVariants(em: EntityManager): void {
         priceAmount: demo.price,
         currency: DEMO_CURRENCY,
         position,
+        // Inventory's seed stocks the same demo variants; until it reports, catalog starts from the same numbers.
+        inStock: demo.onHand > 0,
       });
     });
   }

@@ -1,20 +1,23 @@
 import { OptionalProps } from '@mikro-orm/core';
 import { Check, Entity, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 import { uuidv7 } from '@commerce/kit';
-import { Directive, Field, ID, ObjectType } from 'type-graphql';
+import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
 import { Category } from '../category/category.entity.js';
 import { Store } from '../store/store.entity.js';
+import { PRODUCT_SEARCH_VECTOR_SQL } from './product-search.sql.js';
 
 /** `store`, `category` and `variants` are GraphQL fields of ProductResolver, so they load through DataLoaders. */
 @Directive('@key(fields: "id")')
 @ObjectType({ description: 'Something a store sells, offered in one or more variants (sizes, colours…).' })
 @Entity({ tableName: 'product' })
 @Check({ name: 'product_name_check', expression: `length(btrim(name)) > 0` })
+@Check({ name: 'product_like_count_check', expression: 'like_count >= 0' })
 // Listings filter by store or category and page by id: each index serves both the filter and the order.
 @Index({ name: 'product_store_id_id_index', properties: ['store', 'id'] })
 @Index({ name: 'product_category_id_id_index', properties: ['category', 'id'] })
+@Index({ name: 'product_search_vector_index', properties: ['searchVector'], expression: 'create index "product_search_vector_index" on "product" using gin ("search_vector")' })
 export class Product {
-  [OptionalProps]?: 'category' | 'description' | 'brand' | 'imageUrls' | 'createdAt' | 'updatedAt';
+  [OptionalProps]?: 'category' | 'description' | 'brand' | 'imageUrls' | 'likeCount' | 'searchVector' | 'createdAt' | 'updatedAt';
 
   @Field(() => ID, { description: 'Opaque product ID.' })
   @PrimaryKey({ type: 'uuid' })
@@ -42,6 +45,15 @@ export class Product {
   @Field(() => [String], { description: 'Image URLs, the first one being the main picture.' })
   @Property({ type: 'text[]', defaultRaw: `'{}'` })
   imageUrls: string[] = [];
+
+  /** Kept by the statement that adds or removes a like row (see product-like.service): exact under concurrency. */
+  @Field(() => Int, { description: 'How many members like the product.' })
+  @Property({ type: 'integer', default: 0 })
+  likeCount: number = 0;
+
+  /** Written by PostgreSQL from name, brand and description; never loaded (lazy) and never written by us. */
+  @Property({ type: 'tsvector', generated: `(${PRODUCT_SEARCH_VECTOR_SQL}) stored`, lazy: true, hidden: true })
+  searchVector?: string;
 
   @Field({ description: 'When the product was listed.' })
   @Property({ type: 'timestamptz', defaultRaw: 'now()' })

@@ -1,4 +1,8 @@
 import { Migration20261121000000_inventory } from './Migration20261121000000_inventory.js';
+import { Migration20261201000000_stock_control } from './Migration20261201000000_stock_control.js';
 
 /** Every migration of this subgraph, in the order it applies. Append; never edit one that has shipped. */
-export const migrations = [{ name: 'Migration20261121000000_inventory', class: Migration20261121000000_inventory }];
+export const migrations = [
+  { name: 'Migration20261121000000_inventory', class: Migration20261121000000_inventory },
+  { name: 'Migration20261201000000_stock_control', class: Migration20261201000000_stock_control },
+];

@@ -17,7 +17,7 @@ import { StockMovementKind } from './stock-movement-kind.js';
   expression: `kind = 'ADJUSTMENT' or (kind in ('RESTOCK', 'RETURN', 'RESERVATION') and delta > 0) or (kind in ('SALE', 'RELEASE') and delta < 0)`,
 })
 export class StockMovement {
-  [OptionalProps]?: 'createdAt' | 'actorId';
+  [OptionalProps]?: 'createdAt' | 'actorId' | 'actorService' | 'reservationKey';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = uuidv7();
@@ -37,6 +37,17 @@ export class StockMovement {
   /** The member who caused the movement; null for the system (seed, expiring claims). */
   @Property({ type: 'uuid', nullable: true })
   actorId: string | null = null;
+
+  /** The service that caused it when no member did: the caller of an internal operation, or "inventory" itself for expiries. */
+  @Property({ type: 'text', nullable: true })
+  actorService: string | null = null;
+
+  /**
+   * The stock reservation a RESERVATION, RELEASE or SALE belongs to. A SALE with a key consumed reserved
+   * units (both on_hand and reserved dropped by |delta|), which keeps `reserved` explainable from the ledger.
+   */
+  @Property({ type: 'text', nullable: true })
+  reservationKey: string | null = null;
 
   @Property({ type: 'timestamptz', defaultRaw: 'now()' })
   createdAt: Date = new Date();

@@ -23,6 +23,7 @@ export async function seedTimeSale(em: EntityManager): Promise<void> {
   });
   const stock = await em.findOneOrFail(StockLevel, { variantId: sale.variantId });
   stock.reserved += sale.quantity;
+  stock.lowStockArmed = stock.available >= stock.lowStockThreshold;
   em.create(StockMovement, {
     variantId: sale.variantId,
     kind: StockMovementKind.RESERVATION,

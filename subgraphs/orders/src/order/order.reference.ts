@@ -1,5 +1,7 @@
 import type { OrdersContext } from '../context.js';
+import { requireOrderReader } from './order-access.js';
 
-export function resolveOrderReference(reference: Record<string, unknown>, { loaders }: OrdersContext) {
-  return loaders.orderById.load(String(reference.id));
+export async function resolveOrderReference(reference: Record<string, unknown>, context: OrdersContext) {
+  const order = await context.loaders.orderById.load(String(reference.id));
+  return order ? requireOrderReader(context, order) : null;
 }

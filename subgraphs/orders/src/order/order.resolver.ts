@@ -4,18 +4,19 @@ import type { OrdersContext } from '../context.js';
 import { OrderLine } from '../order-line/order-line.entity.js';
 import { CouponTemplate, couponTemplateStub } from '../coupon-template/coupon-template.stub.js';
 import { Member, memberStub } from '../member/member.stub.js';
+import { requireOrderReader } from './order-access.js';
 import { Order } from './order.entity.js';
 
 @Resolver(() => Order)
 export class OrderResolver {
-  @Query(() => Order, { description: 'One order by its ID.' })
+  @Query(() => Order, { description: 'One order by its ID; for its buyer and admins.' })
   async order(
     @Arg('id', () => ID, { description: 'The order ID.' }) id: string,
-    @Ctx() { loaders }: OrdersContext,
+    @Ctx() context: OrdersContext,
   ): Promise<Order> {
-    const order = await loaders.orderById.load(requireUuid(id));
+    const order = await context.loaders.orderById.load(requireUuid(id));
     if (!order) throw notFound('Order', id);
-    return order;
+    return requireOrderReader(context, order);
   }
 
   @FieldResolver(() => Member, { description: 'Who placed the order.' })

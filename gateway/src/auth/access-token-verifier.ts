@@ -1,0 +1,65 @@
+import type { Viewer } from '@commerce/kit/http';
+import { GraphQLError } from 'graphql';
+import type { Redis } from 'ioredis';
+import { createRemoteJWKSet, errors as joseErrors, type JWTPayload, jwtVerify } from 'jose';
+
+/** The claims the members subgraph puts in an access token. */
+interface AccessTokenClaims extends JWTPayload {
+  sub: string;
+  sid: string;
+  roles: Viewer['roles'];
+}
+
+export const unauthenticated = (message: string) =>
+  new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+
+export interface AccessTokenVerifierOptions {
+  /** Where the members subgraph publishes its public keys. */
+  jwksUrl: string;
+  /** Shares the members subgraph's key prefix: `session:<sid>` exists while that device session is alive. */
+  redis: Redis;
+}
+
+/**
+ * Verifies a member's access token once per request (or per WebSocket connection): the EdDSA signature
+ * against members' JWKS (cached; refetched when a new key id appears), issuer, audience and expiry, and
+ * then that the device session is still alive in Redis, so logging out takes effect at once rather than
+ * when the token expires.
+ */
+export function createAccessTokenVerifier({ jwksUrl, redis }: AccessTokenVerifierOptions) {
+  const jwks = createRemoteJWKSet(new URL(jwksUrl), { cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000 });
+
+  async function verifyToken(token: string): Promise<Viewer & { expiresAt: number }> {
+    let claims: AccessTokenClaims;
+    try {
+      ({ payload: claims } = (await jwtVerify(token, jwks, {
+        issuer: 'commerce-members',
+        audience: 'commerce',
+        algorithms: ['EdDSA'],
+      })) as { payload: AccessTokenClaims });
+    } catch (error) {
+      if (error instanceof joseErrors.JWTExpired) throw unauthenticated('The access token has expired; refresh the session.');
+      if (error instanceof joseErrors.JOSEError) throw unauthenticated('The access token is not valid.');
+      throw error;
+    }
+    if (typeof claims.sub !== 'string' || typeof claims.sid !== 'string' || !Array.isArray(claims.roles)) {
+      throw unauthenticated('The access token is not valid.');
+    }
+    if ((await redis.exists(`session:${claims.sid}`)) === 0) throw unauthenticated('The session has ended; log in again.');
+    return { memberId: claims.sub, roles: claims.roles, sessionId: claims.sid, service: null, expiresAt: (claims.exp ?? 0) * 1000 };
+  }
+
+  return {
+    verifyToken,
+    /** The viewer for an `Authorization` header value: null without one, UNAUTHENTICATED for a bad one. */
+    async viewerFromAuthorization(header: string | undefined | null): Promise<Viewer | null> {
+      if (!header) return null;
+      const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
+      if (!match) throw unauthenticated('Send the access token as "Authorization: Bearer <token>".');
+      const { expiresAt: _expiresAt, ...viewer } = await verifyToken(match[1]!);
+      return viewer;
+    },
+  };
+}
+
+export type AccessTokenVerifier = ReturnType<typeof createAccessTokenVerifier>;

@@ -1,0 +1,40 @@
+import { OutboxMessage } from '@commerce/kit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CatalogUnderTest, createProductAs, createStoreAs, eventually, newMemberId, startCatalog } from './catalog-harness.js';
+
+let catalog: CatalogUnderTest;
+beforeAll(async () => {
+  catalog = await startCatalog('catalog_outbox');
+});
+afterAll(() => catalog?.close());
+
+const messageAbout = (storeId: string) =>
+  catalog.subgraph.app.orm.em.fork().findOneOrFail(OutboxMessage, { topic: 'store-created', payload: { storeId } } as never);
+
+describe('catalog outbox relay', () => {
+  it('keeps retrying while members and inventory are down, then delivers each message', async () => {
+    catalog.upstream.state.down = true;
+    const owner = newMemberId();
+    const storeId = await createStoreAs(catalog.subgraph.url, owner, 'Retry store');
+    const product = await createProductAs(catalog.subgraph.url, owner, storeId);
+
+    await eventually(async () => {
+      const message = await messageAbout(storeId);
+      expect(message.attempts).toBeGreaterThanOrEqual(2);
+      expect(message.deliveredAt).toBeNull();
+      expect(message.lastError).toBeTruthy();
+    });
+    expect(catalog.upstream.callsTo('grantSellerRole')).toEqual([]);
+
+    catalog.upstream.state.down = false;
+    await eventually(async () => {
+      expect((await messageAbout(storeId)).deliveredAt).toBeInstanceOf(Date);
+      expect(catalog.upstream.callsTo('grantSellerRole').map((call) => call.variables)).toEqual([{ memberId: owner }]);
+      expect(catalog.upstream.callsTo('registerStore').map((call) => call.variables)).toEqual([{ storeId, ownerId: owner }]);
+      expect(catalog.upstream.callsTo('registerVariants').map((call) => call.variables)).toEqual([
+        { variants: [{ variantId: product.variants[0]!.id, storeId }] },
+      ]);
+    }, 10_000);
+    expect(catalog.upstream.calls.every((call) => call.service === 'catalog')).toBe(true);
+  });
+});

@@ -1,0 +1,42 @@
+import type { OutboxRelay, SubgraphRuntime } from '@commerce/kit';
+import { PasswordHasher } from './account/password-hasher.js';
+import type { MembersConfig } from './config.js';
+import { LoginThrottle } from './session/login-throttle.js';
+import { SessionLiveness } from './session/session-liveness.js';
+import { createTokenSigner, type TokenSigner } from './session/token-signer.js';
+
+export interface MembersServices {
+  config: MembersConfig;
+  hasher: PasswordHasher;
+  signer: TokenSigner;
+  liveness: SessionLiveness;
+  throttle: LoginThrottle;
+  /** Nudges the mail relay after a commit queued mail, so it goes out now rather than at the next poll. */
+  outbox: { relay: OutboxRelay | null; wake(): void };
+}
+
+/** Built once per process (the kit's createServices hook); reach resolvers as `context.services`. */
+export async function createMembersServices({ redis, config }: SubgraphRuntime<MembersConfig>): Promise<MembersServices> {
+  const outbox: MembersServices['outbox'] = {
+    relay: null,
+    wake() {
+      this.relay?.wake();
+    },
+  };
+  return {
+    config,
+    hasher: new PasswordHasher(config.PASSWORD_HASH_COST),
+    signer: await createTokenSigner({
+      privateKeyPem: config.JWT_PRIVATE_KEY,
+      production: config.NODE_ENV === 'production',
+      accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+    }),
+    liveness: new SessionLiveness(redis, config.REFRESH_TOKEN_TTL_SECONDS),
+    throttle: new LoginThrottle(redis, {
+      maxFailuresPerAccount: config.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+      maxFailuresPerAddress: config.LOGIN_MAX_FAILURES_PER_ADDRESS,
+      windowSeconds: config.LOGIN_LOCKOUT_WINDOW_SECONDS,
+    }),
+    outbox,
+  };
+}
