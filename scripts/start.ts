@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import { startDevMailCatcher } from './dev-mail-catcher.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 if (existsSync(join(root, '.env'))) process.loadEnvFile(join(root, '.env'));
@@ -131,12 +132,29 @@ process.on('SIGTERM', () => stopAll(0));
 await ensureDatabase();
 await checkRedis();
 
-const shared = { DATABASE_URL, REDIS_URL, SEED_DEMO: process.env.SEED_DEMO ?? 'true' };
+// Without an SMTP server of your own, mails are caught here and their links printed.
+let SMTP_URL = process.env.SMTP_URL;
+if (!SMTP_URL && (await startDevMailCatcher(1025))) {
+  SMTP_URL = 'smtp://127.0.0.1:1025';
+  console.log('mail goes to a local catcher: links in mails are printed here with [mail]');
+}
+const ADMIN_EMAIL = process.env.ADMIN_EMAIL ?? 'admin@demo.commerce';
+const ADMIN_PASSWORD = process.env.ADMIN_PASSWORD ?? 'demo-admin-password';
+const shared = {
+  DATABASE_URL,
+  REDIS_URL,
+  SEED_DEMO: process.env.SEED_DEMO ?? 'true',
+  ...(SMTP_URL ? { SMTP_URL } : {}),
+  ADMIN_EMAIL,
+  ADMIN_PASSWORD,
+};
 for (const service of services) startService(service.name, service.dir, { ...shared, PORT: String(service.port) });
 await Promise.all(services.map((s) => waitUntilReady(s.name, `http://127.0.0.1:${s.port}/ready`)));
 
-startService('gateway', 'gateway', { PORT: String(GATEWAY_PORT) });
+startService('gateway', 'gateway', { PORT: String(GATEWAY_PORT), REDIS_URL });
 await waitUntilReady('gateway', `http://127.0.0.1:${GATEWAY_PORT}/health`);
 if (!stopping) {
-  console.log(`\nThe supergraph is up: http://localhost:${GATEWAY_PORT}/graphql (open it in a browser for Apollo Sandbox)\n`);
+  console.log(`\nThe supergraph is up: http://localhost:${GATEWAY_PORT}/graphql (open it in a browser for Apollo Sandbox)`);
+  console.log(`Log in as ${ADMIN_EMAIL} / ${ADMIN_PASSWORD} (admin), or mina@demo.commerce, joon@demo.commerce (sellers),`);
+  console.log('alice@demo.commerce, bob@demo.commerce (customers), all with the password demo-password-1.\n');
 }

@@ -1,12 +1,10 @@
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { createApp as createCatalog } from '@commerce/catalog';
 import { createApp as createCoupons } from '@commerce/coupons';
 import { createApp as createInventory } from '@commerce/inventory';
 import type { SubgraphApp, SubgraphConfig } from '@commerce/kit';
 import { createApp as createMembers } from '@commerce/members';
 import { createApp as createOrders } from '@commerce/orders';
-import { createTestEnvironment, TEST_GATEWAY_SECRET, type TestEnvironment } from '@commerce/testkit';
+import { createTestEnvironment, freePort, MailCatcher, TEST_GATEWAY_SECRET, type TestEnvironment } from '@commerce/testkit';
 import { createGatewayApp, type GatewayApp } from '../src/app.js';
 import { readGatewayConfig } from '../src/config.js';
 
@@ -18,20 +16,13 @@ const factories: Record<string, (config: SubgraphConfig & Record<string, unknown
   coupons: createCoupons,
 };
 
-/** A port nothing listens on right now. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 export interface RunningSupergraph {
   gatewayUrl: string;
   subgraphUrls: Record<string, string>;
   subgraphs: Record<string, SubgraphApp>;
   gateway: GatewayApp;
+  /** Every mail the subgraphs sent, caught by a real SMTP server. */
+  mail: MailCatcher;
   env: TestEnvironment;
   close(): Promise<void>;
 }
@@ -42,6 +33,7 @@ export interface RunningSupergraph {
  */
 export async function startSupergraph(label: string, gatewayEnv: Record<string, string> = {}): Promise<RunningSupergraph> {
   const env = await createTestEnvironment(label, { SEED_DEMO: true });
+  const mail = await new MailCatcher(await freePort()).start();
   // Ports are chosen first so each subgraph knows where the others are (they call each other's internal operations).
   const ports = Object.fromEntries(await Promise.all(Object.keys(factories).map(async (name) => [name, await freePort()] as const)));
   const subgraphUrls = Object.fromEntries(Object.entries(ports).map(([name, port]) => [name, `http://127.0.0.1:${port}/graphql`]));
@@ -51,6 +43,7 @@ export async function startSupergraph(label: string, gatewayEnv: Record<string, 
     CATALOG_URL: subgraphUrls.catalog,
     INVENTORY_URL: subgraphUrls.inventory,
     OUTBOX_POLL_MS: 100,
+    SMTP_URL: mail.url,
     PASSWORD_HASH_COST: 10,
   };
   const subgraphs: Record<string, SubgraphApp> = {};
@@ -76,10 +69,12 @@ export async function startSupergraph(label: string, gatewayEnv: Record<string, 
     subgraphUrls,
     subgraphs,
     gateway,
+    mail,
     env,
     async close() {
       await gateway.close();
       await Promise.all(Object.values(subgraphs).map((app) => app.close()));
+      await mail.stop();
       await env.dispose();
     },
   };

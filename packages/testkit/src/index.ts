@@ -3,3 +3,4 @@ export * from './subgraph-harness.js';
 export * from './test-database.js';
 export * from './test-redis.js';
 export * from './identity.js';
+export * from './mail-catcher.js';

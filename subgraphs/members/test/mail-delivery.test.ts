@@ -2,7 +2,7 @@ import { OutboxMessage } from '@commerce/kit';
 import { createTestEnvironment, type TestEnvironment } from '@commerce/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
-import { freePort, MailCatcher } from './mail-catcher.js';
+import { freePort, MailCatcher } from '@commerce/testkit';
 import { signUp, TEST_SETTINGS, uniqueEmail } from './members-harness.js';
 
 let env: TestEnvironment;

@@ -2,7 +2,7 @@ import type { SubgraphConfig } from '@commerce/kit';
 import { asMember, graphqlData, graphqlRequest, type RunningSubgraph, startTestSubgraph } from '@commerce/testkit';
 import { createApp } from '../src/app.js';
 import type { MembersSettings } from '../src/config.js';
-import { freePort, MailCatcher } from './mail-catcher.js';
+import { freePort, MailCatcher } from '@commerce/testkit';
 
 /** Cheap hashing and fast mail retries: tests exercise the logic, not the cost. */
 export const TEST_SETTINGS: Partial<MembersSettings> = {
