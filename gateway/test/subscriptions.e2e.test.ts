@@ -123,6 +123,47 @@ describe('live stock through the gateway', () => {
   });
 });
 
+describe('limits', () => {
+  it('refuses subscriptions past the per-connection limit, connections past the process limit, and queries over WebSocket', async () => {
+    const overrides = Object.fromEntries(
+      Object.entries(supergraph.subgraphUrls).map(([name, url]) => [`${name.toUpperCase()}_URL`, url]),
+    );
+    const limited = await createGatewayApp(
+      readGatewayConfig({
+        NODE_ENV: 'test',
+        GATEWAY_SHARED_SECRET: TEST_GATEWAY_SECRET,
+        REDIS_URL: supergraph.env.config.REDIS_URL,
+        REDIS_KEY_PREFIX: supergraph.env.config.REDIS_KEY_PREFIX,
+        MAX_SUBSCRIPTIONS_PER_CONNECTION: '2',
+        MAX_WS_CONNECTIONS: '1',
+        ...overrides,
+      }),
+    );
+    const url = await limited.listen(0);
+    try {
+      const client = wsClient(url);
+      const query = `subscription ($ids: [ID!]!) { stockChanged(variantIds: $ids) { available } }`;
+      const streams = [MUG, LINEN_SHIRT_L, demoId('variant:camp-chair-olive')].map((id) => collect(client, query, { ids: [id] }));
+      await streams[2]!.waitFor(() => false, 1_000).catch(() => {});
+      expect(JSON.stringify(streams[2]!.errors)).toContain('SUBSCRIPTION_LIMIT');
+      expect(streams[0]!.errors).toEqual([]);
+
+      const overQuery = collect(client, '{ categories { slug } }');
+      await overQuery.waitFor(() => false, 1_000).catch(() => {});
+      expect(JSON.stringify(overQuery.errors)).toContain('BAD_REQUEST');
+
+      const second = wsClient(url);
+      const refused = collect(second, query, { ids: [MUG] });
+      await refused.waitFor(() => false, 1_000).catch(() => {});
+      expect(JSON.stringify(refused.errors)).toContain('1013');
+      for (const stream of streams) stream.stop();
+      await Promise.all([client.dispose(), second.dispose()]);
+    } finally {
+      await limited.close();
+    }
+  });
+});
+
 describe('two gateways and two inventory processes', () => {
   it('deliver every event to every subscriber', async () => {
     const secondInventory = await createInventory(supergraph.env.config);

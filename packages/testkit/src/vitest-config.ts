@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import swc from 'unplugin-swc';
 import { defineConfig } from 'vitest/config';
 
@@ -8,6 +9,9 @@ import { defineConfig } from 'vitest/config';
 export function vitestConfig(options: { testTimeout?: number } = {}) {
   return defineConfig({
     plugins: [swc.vite({ module: { type: 'es6' } })],
+    // One copy of graphql for everything, as under plain Node: Vite would otherwise load graphql's ESM build for
+    // our code while CommonJS and external packages get its CJS build, and graphql's `instanceof` checks fail.
+    resolve: { alias: [{ find: /^graphql$/, replacement: createRequire(import.meta.url).resolve('graphql') }] },
     test: {
       include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
       testTimeout: options.testTimeout ?? 30_000,
