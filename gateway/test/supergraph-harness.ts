@@ -31,7 +31,11 @@ export interface RunningSupergraph {
  * Boots the five real subgraphs on free ports (one test database, a schema each, demo data loaded) and the
  * gateway in front of them, serving the committed supergraph with the subgraph URLs overridden.
  */
-export async function startSupergraph(label: string, gatewayEnv: Record<string, string> = {}): Promise<RunningSupergraph> {
+export async function startSupergraph(
+  label: string,
+  gatewayEnv: Record<string, string> = {},
+  subgraphSettings: Record<string, unknown> = {},
+): Promise<RunningSupergraph> {
   const env = await createTestEnvironment(label, { SEED_DEMO: true });
   const mail = await new MailCatcher(await freePort()).start();
   // Ports are chosen first so each subgraph knows where the others are (they call each other's internal operations).
@@ -45,6 +49,7 @@ export async function startSupergraph(label: string, gatewayEnv: Record<string, 
     OUTBOX_POLL_MS: 100,
     SMTP_URL: mail.url,
     PASSWORD_HASH_COST: 10,
+    ...subgraphSettings,
   };
   const subgraphs: Record<string, SubgraphApp> = {};
   await Promise.all(
