@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { type ClassType, Directive, Field, Int, ObjectType } from 'type-graphql';
+import { ArgsType, type ClassType, Directive, Field, Int, ObjectType } from 'type-graphql';
 import { badUserInput } from '../errors/graphql-errors.js';
 import { isUuid } from '../ids/ids.js';
 
@@ -54,8 +54,13 @@ export function ConnectionType<Node extends object>(name: string, node: ClassTyp
 
 export const MAX_PAGE_SIZE = 100;
 
-export interface PageArgs {
+/** `first`/`after` of a Relay connection, as resolver arguments (`@Args() page: PageArgs`). */
+@ArgsType()
+export class PageArgs {
+  @Field(() => Int, { nullable: true, description: `How many items to return, 1 to ${MAX_PAGE_SIZE}; 20 when omitted.` })
   first?: number | null;
+
+  @Field(() => String, { nullable: true, description: "Continue after this cursor: the previous page's endCursor." })
   after?: string | null;
 }
 

@@ -1,7 +1,6 @@
-import { Money } from '@commerce/kit';
+import { Money, PageArgs } from '@commerce/kit';
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Category } from '../category/category.entity.js';
-import { PageArgs } from '../common/page.args.js';
 import type { CatalogContext } from '../context.js';
 import { lowestPriceLoader } from '../pricing/lowest-price.loader.js';
 import { ProductVariant } from '../product-variant/product-variant.entity.js';

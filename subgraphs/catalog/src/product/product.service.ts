@@ -1,7 +1,7 @@
-import { badUserInput, type Connection, notFound, type PageArgs as KitPageArgs, readPageArgs, requireUuid, toConnection } from '@commerce/kit';
+import { badUserInput, type Connection, notFound, type PageArgs, readPageArgs, requireUuid, toConnection } from '@commerce/kit';
 import { type FilterQuery, raw } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { type PageArgs, readUuidPage } from '../common/page.args.js';
+import { readUuidPage } from '../common/page.args.js';
 import { tableOf } from '../common/sql.js';
 import type { CatalogContext, CatalogLoaders } from '../context.js';
 import { VariantSalePrice } from '../pricing/variant-sale-price.entity.js';
@@ -41,7 +41,7 @@ export async function listProducts(em: EntityManager, filter: ProductFilter | nu
  * repeats a row that was there before.
  */
 async function searchProducts(em: EntityManager, filter: ProductFilter, tsQuery: string, pageArgs: PageArgs): Promise<Connection<Product>> {
-  const { limit } = readPageArgs({ first: pageArgs.first } satisfies KitPageArgs);
+  const { limit } = readPageArgs({ first: pageArgs.first } satisfies PageArgs);
   const after = pageArgs.after ? decodeSearchCursor(pageArgs.after) : null;
   if (tsQuery === '') return toConnection([], limit, () => '', after !== null);
   const rank = `ts_rank(p.search_vector, to_tsquery('simple', ?))`;

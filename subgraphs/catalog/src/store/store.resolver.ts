@@ -1,5 +1,5 @@
+import { PageArgs } from '@commerce/kit';
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { PageArgs } from '../common/page.args.js';
 import type { CatalogContext } from '../context.js';
 import { MemberStub, memberStub } from '../member/member.stub.js';
 import { ProductConnection } from '../product/product.connection.js';

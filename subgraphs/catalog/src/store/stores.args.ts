@@ -1,5 +1,5 @@
+import { PageArgs } from '@commerce/kit';
 import { ArgsType, Field } from 'type-graphql';
-import { PageArgs } from '../common/page.args.js';
 
 @ArgsType()
 export class StoresArgs extends PageArgs {

@@ -1,7 +1,6 @@
-import { type Connection, Money, requireMember } from '@commerce/kit';
+import { type Connection, Money, PageArgs, requireMember } from '@commerce/kit';
 import { Arg, Args, Authorized, Ctx, Directive, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { ShippingAddress } from '../address/shipping-address.entity.js';
-import { PageArgs } from '../common/page.args.js';
 import type { MembersContext } from '../context.js';
 import { PointEntryConnection } from '../points/point-entry.connection.js';
 import type { PointEntry } from '../points/point-entry.entity.js';

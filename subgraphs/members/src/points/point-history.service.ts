@@ -1,6 +1,5 @@
-import { type Connection, readPageArgs, requireUuid, toConnection } from '@commerce/kit';
+import { type Connection, type PageArgs, readPageArgs, requireUuid, toConnection } from '@commerce/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { PageArgs } from '../common/page.args.js';
 import { PointEntry } from './point-entry.entity.js';
 
 /** Newest first, paged by the time-ordered entry ID, so a cursor stays valid while entries are added. */
