@@ -1,6 +1,7 @@
 import { entityByIdLoader, type SubgraphContext } from '@commerce/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { CouponTemplate } from './coupon-template/coupon-template.entity.js';
+import type { CouponsServices } from './services.js';
 
 export function createCouponsLoaders(em: EntityManager) {
   return {
@@ -9,4 +10,4 @@ export function createCouponsLoaders(em: EntityManager) {
 }
 
 export type CouponsLoaders = ReturnType<typeof createCouponsLoaders>;
-export type CouponsContext = SubgraphContext<CouponsLoaders>;
+export type CouponsContext = SubgraphContext<CouponsLoaders, CouponsServices>;

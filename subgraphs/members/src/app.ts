@@ -12,6 +12,7 @@ import { startMailRelay } from './mail/mail-relay.js';
 import { Member } from './member/member.entity.js';
 import { resolveMemberReference } from './member/member.reference.js';
 import { MemberResolver } from './member/member.resolver.js';
+import { MembersByEmailDomainResolver } from './member/members-by-email-domain.resolver.js';
 import { seedMembers } from './member/member.seed.js';
 import { migrations } from './migrations/index.js';
 import { PointEntry } from './points/point-entry.entity.js';
@@ -33,6 +34,7 @@ export const membersSubgraph: SubgraphDefinition<MembersLoaders, MembersServices
   migrations,
   resolvers: [
     MemberResolver,
+    MembersByEmailDomainResolver,
     AccountResolver,
     SessionResolver,
     ShippingAddressResolver,

@@ -1,9 +1,10 @@
 import { Money } from '@commerce/kit';
-import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { CreateCouponTemplateInput } from './coupon-template.input.js';
 import type { CouponsContext } from '../context.js';
 import { CouponTemplateConnection } from './coupon-template.connection.js';
 import { CouponTemplate } from './coupon-template.entity.js';
-import { getCouponTemplate, listCouponTemplates } from './coupon-template.service.js';
+import { createCouponTemplate, getCouponTemplate, listCouponTemplates } from './coupon-template.service.js';
 
 @Resolver(() => CouponTemplate)
 export class CouponTemplateResolver {
@@ -24,6 +25,17 @@ export class CouponTemplateResolver {
     @Ctx() { em }: CouponsContext,
   ) {
     return listCouponTemplates(em, { first, after });
+  }
+
+  @Authorized('ADMIN', 'SELLER')
+  @Mutation(() => CouponTemplate, {
+    description: 'Creates a coupon template. Admins: any scope; sellers: scope STORE for one store they own. CONFLICT when the code is taken.',
+  })
+  createCouponTemplate(
+    @Arg('input', () => CreateCouponTemplateInput, { description: 'The terms.' }) input: CreateCouponTemplateInput,
+    @Ctx() context: CouponsContext,
+  ): Promise<CouponTemplate> {
+    return createCouponTemplate(context, input);
   }
 
   @FieldResolver(() => Money, {
