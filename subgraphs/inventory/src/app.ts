@@ -20,12 +20,13 @@ import { StoreOwner } from './store/store-owner.entity.js';
 import { StoreRegistrationResolver } from './store/store-registration.resolver.js';
 import { TimeSale } from './time-sale/time-sale.entity.js';
 import { resolveTimeSaleReference } from './time-sale/time-sale.reference.js';
-import { TimeSaleResolver } from './time-sale/time-sale.resolver.js';
+import { TimeSaleClaimRecord } from './time-sale/time-sale-claim.entity.js';
+import { TimeSaleClaimResolver, TimeSaleResolver } from './time-sale/time-sale.resolver.js';
 
 export const inventorySubgraph: SubgraphDefinition<InventoryLoaders, InventoryServices, InventoryConfig> = {
   name: 'inventory',
   dbSchema: 'inventory',
-  entities: [StockLevel, StockMovement, TimeSale, StoreOwner, StockReservation, StockReservationLine, LowStockAlert, OutboxMessage],
+  entities: [StockLevel, StockMovement, TimeSale, StoreOwner, StockReservation, StockReservationLine, LowStockAlert, TimeSaleClaimRecord, OutboxMessage],
   migrations,
   resolvers: [
     ProductVariantResolver,
@@ -35,6 +36,7 @@ export const inventorySubgraph: SubgraphDefinition<InventoryLoaders, InventorySe
     LowStockAlertResolver,
     LiveStockResolver,
     TimeSaleResolver,
+    TimeSaleClaimResolver,
   ],
   referenceResolvers: {
     ProductVariant: resolveProductVariantReference,

@@ -1,6 +1,8 @@
 import type { OutboxRelay, SubgraphRuntime } from '@commerce/kit';
-import type { InventoryConfig } from './config.js';
+import { type InventoryConfig, setting } from './config.js';
 import { StockEventsPublisher } from './stock/stock-events.publisher.js';
+import { TimeSaleClaimEngine } from './time-sale/time-sale-claim.service.js';
+import { TimeSaleStateKeeper } from './time-sale/time-sale.state.js';
 
 /** Lets request code wake the outbox relay, which only exists once the `start` hook has run. */
 export class OutboxWaker {
@@ -15,15 +17,31 @@ export class OutboxWaker {
   }
 }
 
+/** The time-sale engine's long-lived parts. */
+export interface TimeSaleServices {
+  /** Redis: every claim decision (Lua). */
+  engine: TimeSaleClaimEngine;
+  /** Rebuilds a sale's lost Redis state from PostgreSQL. */
+  keeper: TimeSaleStateKeeper;
+}
+
 /** Long-lived collaborators of the inventory subgraph, in every resolver's context as `services`. */
 export interface InventoryServices {
   stockEvents: StockEventsPublisher;
   outbox: OutboxWaker;
+  timeSales: TimeSaleServices;
 }
 
-export function createInventoryServices({ redis, config }: SubgraphRuntime<InventoryConfig>): InventoryServices {
+export function createInventoryServices({ redis, orm, config }: SubgraphRuntime<InventoryConfig>): InventoryServices {
+  const engine = new TimeSaleClaimEngine(redis, {
+    channelPrefix: config.REDIS_KEY_PREFIX,
+    holdMs: setting(config, 'TIME_SALE_HOLD_SECONDS') * 1000,
+    rateLimit: setting(config, 'TIME_SALE_CLAIM_RATE_LIMIT'),
+    rateWindowMs: setting(config, 'TIME_SALE_CLAIM_RATE_WINDOW_MS'),
+  });
   return {
     stockEvents: new StockEventsPublisher(redis, config.REDIS_KEY_PREFIX),
     outbox: new OutboxWaker(),
+    timeSales: { engine, keeper: new TimeSaleStateKeeper(orm, engine) },
   };
 }

@@ -1,10 +1,34 @@
 import { requireUuid } from '@commerce/kit';
-import { Arg, ID, Resolver, Root, Subscription } from 'type-graphql';
+import { Arg, Ctx, ID, Resolver, Root, Subscription } from 'type-graphql';
 import type { InventoryContext } from '../context.js';
 import { LowStockAlert } from '../low-stock/low-stock-alert.entity.js';
 import type { LowStockAlertEvent, StockLevelEvent } from '../stock/stock-events.publisher.js';
 import { requireStoreManager } from '../store/store-access.js';
+import { readStockLevel } from '../stock/stock-change.js';
+import { timeSaleChannel } from '../time-sale/time-sale.keys.js';
+import { TimeSaleStatus, timeSaleStatusAt } from '../time-sale/time-sale-status.js';
+import { TimeSaleEvent } from '../time-sale/time-sale.types.js';
 import { StockEvent } from './stock-event.type.js';
+
+/** What the claim scripts publish on a sale's channel (see `publish_sale` in lua/common.lua). */
+interface TimeSaleMessage {
+  saleId: string;
+  variantId: string;
+  quantity: number;
+  remaining: number;
+  status: 'OPEN' | 'CANCELLED';
+  startsAt: number;
+  endsAt: number;
+  at: number;
+}
+
+/** What the claim scripts publish on the variant's stock channel: the sale's remaining units, not the stock row. */
+interface TimeSaleStockMessage {
+  variantId: string;
+  saleId: string;
+  timeSaleRemaining: number;
+  at: number;
+}
 
 /** Most variants one `stockChanged` subscription may watch: each is a Redis channel. */
 const MAX_WATCHED_VARIANTS = 100;
@@ -25,11 +49,50 @@ export class LiveStockResolver {
       return (context as InventoryContext).pubsub.subscribe(ids.map((id) => `inventory:stock:${id}`));
     },
   })
-  stockChanged(
-    @Root() event: StockLevelEvent,
+  async stockChanged(
+    @Root() event: StockLevelEvent | TimeSaleStockMessage,
     @Arg('variantIds', () => [ID], { description: 'The variants to watch (at most 100).' }) _variantIds: string[],
-  ): StockEvent {
-    return { ...event, at: new Date(event.at), variant: { id: event.variantId } as StockEvent['variant'] };
+    @Ctx() context: InventoryContext,
+  ): Promise<StockEvent> {
+    const variant = { id: event.variantId } as StockEvent['variant'];
+    if ('onHand' in event) return { ...event, at: new Date(event.at), variant, timeSaleRemaining: null };
+    // A claim or release moved units inside a time-sale: the row's counts (which hold the sale's units
+    // as reserved) did not change, so they are read as they are and the sale's remaining count comes along.
+    const level = await readStockLevel(context.em, event.variantId);
+    return {
+      variantId: event.variantId,
+      onHand: level?.onHand ?? 0,
+      reserved: level?.reserved ?? 0,
+      available: level?.available ?? 0,
+      at: new Date(event.at),
+      variant,
+      timeSaleRemaining: event.timeSaleRemaining,
+    };
+  }
+
+  @Subscription(() => TimeSaleEvent, {
+    description: "Every claim, release, expiry or cancellation of a time-sale, with its remaining units.",
+    subscribe: ({ args, context }) => {
+      const saleId = requireUuid(args.saleId as string, 'saleId');
+      return (context as InventoryContext).pubsub.subscribe([timeSaleChannel(saleId)]);
+    },
+  })
+  timeSaleChanged(
+    @Root() event: TimeSaleMessage,
+    @Arg('saleId', () => ID, { description: 'The time-sale to watch.' }) _saleId: string,
+  ): TimeSaleEvent {
+    const at = new Date(event.at);
+    return Object.assign(new TimeSaleEvent(), {
+      id: event.saleId,
+      quantity: event.quantity,
+      remaining: event.remaining,
+      status:
+        event.status === 'CANCELLED'
+          ? TimeSaleStatus.CANCELLED
+          : timeSaleStatusAt({ startsAt: new Date(event.startsAt), endsAt: new Date(event.endsAt) }, at),
+      at,
+      variant: { id: event.variantId },
+    });
   }
 
   @Subscription(() => LowStockAlert, {

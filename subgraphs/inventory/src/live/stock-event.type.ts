@@ -19,6 +19,9 @@ export class StockEvent {
   @Field({ description: 'When the change was committed.' })
   at!: Date;
 
+  @Field(() => Int, { nullable: true, description: "Units left in the variant's time-sale when a claim, release or expiry caused the event; null otherwise." })
+  timeSaleRemaining!: number | null;
+
   @Field(() => ProductVariant, { description: 'The variant, with fields from every subgraph.' })
   variant!: ProductVariant;
 }

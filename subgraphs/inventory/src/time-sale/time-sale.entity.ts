@@ -17,7 +17,7 @@ import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
 @Check({ name: 'time_sale_per_member_limit_check', expression: 'per_member_limit > 0' })
 @Check({ name: 'time_sale_price_amount_check', expression: 'price_amount >= 0' })
 export class TimeSale {
-  [OptionalProps]?: 'claimed' | 'createdAt' | 'price' | 'remaining';
+  [OptionalProps]?: 'claimed' | 'createdAt' | 'price' | 'durableRemaining' | 'storeId' | 'cancelledAt' | 'settledAt' | 'createdBy';
 
   @Field(() => ID, { description: 'Opaque time-sale ID.' })
   @PrimaryKey({ type: 'uuid' })
@@ -55,13 +55,32 @@ export class TimeSale {
   @Property({ type: 'timestamptz', defaultRaw: 'now()' })
   createdAt: Date = new Date();
 
+  /** The variant's store when the sale was created (who may manage it); null for sales older than the engine. */
+  @Property({ type: 'uuid', nullable: true })
+  storeId: string | null = null;
+
+  /** The member who created it; null for seeded sales. */
+  @Property({ type: 'uuid', nullable: true })
+  createdBy: string | null = null;
+
+  /** Set when a seller or admin withdrew the sale: claims end at once, held claims may still check out. */
+  @Property({ type: 'timestamptz', nullable: true })
+  cancelledAt: Date | null = null;
+
+  /**
+   * Set once the window is over and no claim is held any more: the units never sold went back to the
+   * variant's stock (one RELEASE movement) and the sale's Redis state may be dropped.
+   */
+  @Property({ type: 'timestamptz', nullable: true })
+  settledAt: Date | null = null;
+
   @Field(() => Money, { description: 'The sale price of one unit.' })
   get price(): Money {
     return Money.of(this.priceAmount, this.currency);
   }
 
-  @Field(() => Int, { description: 'Units not claimed yet: quantity minus claimed.' })
-  get remaining(): number {
+  /** Units not claimed according to PostgreSQL; Redis is ahead of this while the stream consumer catches up. */
+  get durableRemaining(): number {
     return this.quantity - this.claimed;
   }
 }

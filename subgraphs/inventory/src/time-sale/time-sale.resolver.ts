@@ -1,10 +1,32 @@
-import { ConnectionType } from '@commerce/kit';
-import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+
+import { Arg, Args, ArgsType, Authorized, Ctx, Directive, Field, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { InventoryContext } from '../context.js';
 import { ProductVariant } from '../product-variant/product-variant.type.js';
 import { TimeSale } from './time-sale.entity.js';
-import { findTimeSale, listTimeSales } from './time-sale.service.js';
-import { TimeSaleStatus, timeSaleStatusAt } from './time-sale-status.js';
+import {
+  cancelTimeSale,
+  claimForCheckout,
+  claimTimeSale,
+  consumeClaim,
+  createTimeSale,
+  findTimeSale,
+  listTimeSales,
+  reconcile,
+  releaseClaim,
+  remainingOf,
+  saleOfClaim,
+  statusOf,
+} from './time-sale.service.js';
+import { TimeSaleStatus } from './time-sale-status.js';
+import {
+  CheckoutClaim,
+  ClaimTimeSaleResult,
+  CreateTimeSaleInput,
+  CreateTimeSaleResult,
+  TimeSaleClaim,
+  TimeSaleReconciliation,
+} from './time-sale.types.js';
+import { ConnectionType } from '@commerce/kit';
 
 const TimeSaleConnection = ConnectionType('TimeSale', TimeSale);
 
@@ -32,13 +54,92 @@ export class TimeSaleResolver {
     return listTimeSales(context, args);
   }
 
+  @Authorized()
+  @Mutation(() => CreateTimeSaleResult, {
+    description: "Creates a time-sale of a variant (its store's owner or an admin); the units are set aside from its stock at once.",
+  })
+  createTimeSale(
+    @Arg('input', () => CreateTimeSaleInput, { description: 'The variant, price, units, window and per-member limit.' }) input: CreateTimeSaleInput,
+    @Ctx() context: InventoryContext,
+  ) {
+    return createTimeSale(context, input);
+  }
+
+  @Authorized()
+  @Mutation(() => TimeSale, { description: 'Withdraws a time-sale (its store owner or an admin); held claims may still check out.' })
+  cancelTimeSale(@Arg('id', () => ID, { description: 'The time-sale ID.' }) id: string, @Ctx() context: InventoryContext) {
+    return cancelTimeSale(context, id);
+  }
+
+  @Authorized()
+  @Mutation(() => ClaimTimeSaleResult, {
+    description: 'Holds units of a running time-sale for the calling member until checkout or expiry. Idempotent per member and key.',
+  })
+  claimTimeSale(
+    @Arg('saleId', () => ID, { description: 'The time-sale.' }) saleId: string,
+    @Arg('quantity', () => Int, { description: 'Units to hold (1 to 100, within the per-member limit).' }) quantity: number,
+    @Arg('idempotencyKey', { description: 'Chosen by the client; a retry with the same key answers with the first claim.' }) idempotencyKey: string,
+    @Ctx() context: InventoryContext,
+  ) {
+    return claimTimeSale(context, { saleId, quantity, idempotencyKey });
+  }
+
+  @Authorized('ADMIN')
+  @Query(() => TimeSaleReconciliation, { description: "Compares a sale's Redis state with PostgreSQL (admin)." })
+  timeSaleReconciliation(@Arg('saleId', () => ID, { description: 'The time-sale.' }) saleId: string, @Ctx() context: InventoryContext) {
+    return reconcile(context, saleId);
+  }
+
+  @Directive('@inaccessible')
+  @Authorized('SERVICE')
+  @Query(() => CheckoutClaim, { nullable: true, description: 'A time-sale claim as checkout needs it (internal, orders); null if unknown.' })
+  timeSaleClaimForCheckout(@Arg('claimId', () => ID, { description: 'The claim.' }) claimId: string, @Ctx() context: InventoryContext) {
+    return claimForCheckout(context, claimId);
+  }
+
+  @Directive('@inaccessible')
+  @Authorized('SERVICE')
+  @Mutation(() => Boolean, {
+    description: 'Sells a held claim to an order (internal, orders). True if consumed by this orderKey, now or before; false otherwise.',
+  })
+  consumeTimeSaleClaim(
+    @Arg('claimId', () => ID, { description: 'The claim.' }) claimId: string,
+    @Arg('orderKey', { description: 'The order taking the claim; repeating it is idempotent.' }) orderKey: string,
+    @Ctx() context: InventoryContext,
+  ) {
+    return consumeClaim(context, claimId, orderKey);
+  }
+
+  @Directive('@inaccessible')
+  @Authorized('SERVICE')
+  @Mutation(() => Boolean, {
+    description: "Gives a held claim's units back to the sale (internal, orders). True when they are back; false if consumed or unknown.",
+  })
+  releaseTimeSaleClaim(@Arg('claimId', () => ID, { description: 'The claim.' }) claimId: string, @Ctx() context: InventoryContext) {
+    return releaseClaim(context, claimId);
+  }
+
   @FieldResolver(() => ProductVariant, { description: 'The variant on sale.' })
   variant(@Root() sale: TimeSale): ProductVariant {
     return { id: sale.variantId };
   }
 
-  @FieldResolver(() => TimeSaleStatus, { description: 'Whether the sale is scheduled, open or over, by the server clock.' })
-  status(@Root() sale: TimeSale): TimeSaleStatus {
-    return timeSaleStatusAt(sale, new Date());
+  @FieldResolver(() => Int, { description: 'Units not claimed yet, live from the claim engine.' })
+  remaining(@Root() sale: TimeSale, @Ctx() context: InventoryContext): Promise<number> {
+    return remainingOf(context, sale);
+  }
+
+  @FieldResolver(() => TimeSaleStatus, { description: 'Scheduled, active, paused, ended or cancelled, by the server clock.' })
+  status(@Root() sale: TimeSale, @Ctx() context: InventoryContext): Promise<TimeSaleStatus> {
+    return statusOf(context, sale);
   }
 }
+
+@Resolver(() => TimeSaleClaim)
+export class TimeSaleClaimResolver {
+  @FieldResolver(() => TimeSale, { description: 'The sale the units come from.' })
+  sale(@Root() claim: TimeSaleClaim, @Ctx() context: InventoryContext): Promise<TimeSale> {
+    return saleOfClaim(context, claim.saleId);
+  }
+}
+

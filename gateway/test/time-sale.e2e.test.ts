@@ -1,0 +1,224 @@
+import { randomUUID } from 'node:crypto';
+import { Agent, request } from 'node:http';
+import { demoId } from '@commerce/demo-data';
+import { graphqlData, graphqlRequest } from '@commerce/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningSupergraph, startSupergraph } from './supergraph-harness.js';
+import { collect, wsClient } from './ws-client.js';
+
+let supergraph: RunningSupergraph;
+let sellerToken: string;
+
+const PASSWORD = 'time-sale-e2e-password-1';
+const LINEN_SHIRT_L = demoId('variant:linen-shirt-l');
+
+const auth = (token: string) => ({ authorization: `Bearer ${token}` });
+
+async function logIn(email: string, password: string): Promise<string> {
+  const data = await graphqlData(
+    supergraph.gatewayUrl,
+    `mutation ($email: String!, $password: String!) { logIn(email: $email, password: $password) { __typename ... on Session { accessToken } ... on ErrorResult { code } } }`,
+    { email, password },
+  );
+  if (data.logIn.__typename !== 'Session') throw new Error(`log in failed: ${JSON.stringify(data.logIn)}`);
+  return data.logIn.accessToken;
+}
+
+/**
+ * All 2,000 claims are issued at once; a keep-alive agent carries them over at most 256 sockets, as a
+ * fleet of clients behind a load balancer would, instead of opening 2,000 connections past the
+ * gateway's listen backlog (which resets the surplus before any request is read).
+ */
+const claimAgent = new Agent({ keepAlive: true, maxSockets: 256 });
+
+function postGraphql(url: string, query: string, variables: Record<string, unknown>, headers: Record<string, string>): Promise<any> {
+  const body = JSON.stringify({ query, variables });
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      { method: 'POST', agent: claimAgent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk) => (text += chunk));
+        res.on('end', () => {
+          try {
+            resolve(JSON.parse(text));
+          } catch (error) {
+            reject(error);
+          }
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** Runs `work` over `items` with at most `limit` in flight. */
+async function pool<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < items.length) {
+        const index = next++;
+        results[index] = await work(items[index]!);
+      }
+    }),
+  );
+  return results;
+}
+
+/** Signs members up and logs them in through the gateway; returns their access tokens. */
+async function newMembers(count: number): Promise<string[]> {
+  const run = randomUUID().slice(0, 8);
+  const emails = Array.from({ length: count }, (_, i) => `ts-${run}-${i}@example.test`);
+  await pool(emails, 16, async (email) => {
+    const data = await graphqlData(
+      supergraph.gatewayUrl,
+      `mutation ($i: SignUpInput!) { signUp(input: $i) { __typename } }`,
+      { i: { email, password: PASSWORD, name: 'Sale Shopper' } },
+    );
+    if (data.signUp.__typename !== 'Member') throw new Error(`sign-up failed: ${JSON.stringify(data.signUp)}`);
+  });
+  // Successful logins take their attempt back from the address throttle; a small pool keeps well under it.
+  return pool(emails, 8, (email) => logIn(email, PASSWORD));
+}
+
+const CLAIM = `mutation ($saleId: ID!, $quantity: Int!, $key: String!) {
+  claimTimeSale(saleId: $saleId, quantity: $quantity, idempotencyKey: $key) {
+    __typename
+    ... on TimeSaleClaim { id quantity expiresAt sale { id } }
+    ... on ErrorResult { code }
+  }
+}`;
+
+async function createSale(quantity: number, perMemberLimit: number): Promise<string> {
+  const data = await graphqlData(
+    supergraph.gatewayUrl,
+    `mutation ($input: CreateTimeSaleInput!) { createTimeSale(input: $input) { __typename ... on TimeSale { id } ... on ErrorResult { code message } } }`,
+    {
+      input: {
+        variantId: LINEN_SHIRT_L,
+        price: 29_000,
+        quantity,
+        perMemberLimit,
+        startsAt: new Date(Date.now() - 1_000).toISOString(),
+        endsAt: new Date(Date.now() + 3_600_000).toISOString(),
+      },
+    },
+    auth(sellerToken),
+  );
+  expect(data.createTimeSale.__typename).toBe('TimeSale');
+  return data.createTimeSale.id;
+}
+
+async function eventually<T>(check: () => Promise<T>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
+beforeAll(async () => {
+  supergraph = await startSupergraph('time-sale', { SUBSCRIPTION_COALESCE_MS: '50' });
+  sellerToken = await logIn('mina@demo.commerce', 'demo-password-1');
+  const adjusted = await graphqlData(
+    supergraph.gatewayUrl,
+    `mutation { adjustStock(variantId: "${LINEN_SHIRT_L}", delta: 600, reason: "time-sale stock") { __typename } }`,
+    {},
+    auth(sellerToken),
+  );
+  expect(adjusted.adjustStock.__typename).toBe('StockLevel');
+}, 120_000);
+afterAll(async () => {
+  claimAgent.destroy();
+  await supergraph?.close();
+});
+
+describe('time-sale claims through the gateway', () => {
+  it('hands out exactly 500 units to 2,000 concurrent claims of 400 members (limit 2), live and in PostgreSQL', { timeout: 180_000 }, async () => {
+    const tokens = await newMembers(400);
+    const saleId = await createSale(500, 2);
+
+    const client = wsClient(supergraph.gatewayUrl);
+    const saleEvents = collect(client, `subscription ($id: ID!) { timeSaleChanged(saleId: $id) { id remaining variant { sku } } }`, { id: saleId });
+    const stockEvents = collect(client, `subscription ($ids: [ID!]!) { stockChanged(variantIds: $ids) { timeSaleRemaining variant { sku } } }`, {
+      ids: [LINEN_SHIRT_L],
+    });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+
+    const attempts = tokens.flatMap((token, member) => Array.from({ length: 5 }, () => ({ token, member })));
+    const answers = await Promise.all(
+      attempts.map(async ({ token, member }) => {
+        const response = await postGraphql(supergraph.gatewayUrl, CLAIM, { saleId, quantity: 1, key: randomUUID() }, auth(token));
+        if (response.errors?.length) throw new Error(JSON.stringify(response.errors));
+        return { member, result: response.data.claimTimeSale };
+      }),
+    );
+    const granted = answers.filter(({ result }) => result.__typename === 'TimeSaleClaim');
+    expect(granted.reduce((sum, { result }) => sum + result.quantity, 0)).toBe(500);
+    const perMember = new Map<number, number>();
+    for (const { member, result } of granted) perMember.set(member, (perMember.get(member) ?? 0) + result.quantity);
+    expect(Math.max(...perMember.values())).toBeLessThanOrEqual(2);
+    const refusals = new Set(answers.filter(({ result }) => result.__typename !== 'TimeSaleClaim').map(({ result }) => result.code));
+    expect([...refusals].every((code) => code === 'SOLD_OUT' || code === 'LIMIT_EXCEEDED')).toBe(true);
+
+    const sale = await graphqlData(supergraph.gatewayUrl, `query ($id: ID!) { timeSale(id: $id) { remaining quantity status } }`, { id: saleId });
+    expect(sale.timeSale).toEqual({ remaining: 0, quantity: 500, status: 'ACTIVE' });
+
+    // Live: the coalesced streams end on the final count, with catalog's fields resolved per event.
+    await saleEvents.waitFor((events) => events.at(-1)?.timeSaleChanged.remaining === 0, 10_000);
+    expect(saleEvents.events.at(-1)).toEqual({ timeSaleChanged: { id: saleId, remaining: 0, variant: { sku: 'MA-LS-L' } } });
+    await stockEvents.waitFor((events) => events.at(-1)?.stockChanged.timeSaleRemaining === 0, 10_000);
+    saleEvents.stop();
+    stockEvents.stop();
+    await client.dispose();
+
+    // PostgreSQL holds the same 500 units once the consumer has caught up.
+    const em = () => supergraph.subgraphs.inventory!.orm.em.fork();
+    await eventually(async () => {
+      const [row] = await em().execute<{ claims: number; units: number; claimed: number }[]>(
+        `select count(c.id)::int as claims, coalesce(sum(c.quantity), 0)::int as units, s.claimed
+           from inventory.time_sale s left join inventory.time_sale_claim c on c.sale_id = s.id and c.status = 'HELD'
+          where s.id = ? group by s.claimed`,
+        [saleId],
+      );
+      expect(row).toEqual({ claims: granted.length, units: 500, claimed: 500 });
+    });
+    const [overLimit] = await em().execute<{ over: number }[]>(
+      `select count(*)::int as over from (select member_id from inventory.time_sale_claim where sale_id = ? group by member_id having sum(quantity) > 2) m`,
+      [saleId],
+    );
+    expect(overLimit?.over).toBe(0);
+  });
+
+  it('answers the same idempotency key sent 20 times at once with one claim; anonymous callers cannot claim', async () => {
+    const [token] = await newMembers(1);
+    const saleId = await createSale(5, 2);
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () => graphqlData(supergraph.gatewayUrl, CLAIM, { saleId, quantity: 2, key: 'one-key' }, auth(token!))),
+    );
+    expect(new Set(answers.map((answer) => answer.claimTimeSale.id)).size).toBe(1);
+    expect(answers[0].claimTimeSale).toMatchObject({ __typename: 'TimeSaleClaim', quantity: 2, sale: { id: saleId } });
+    const sale = await graphqlData(supergraph.gatewayUrl, `query ($id: ID!) { timeSale(id: $id) { remaining } }`, { id: saleId });
+    expect(sale.timeSale.remaining).toBe(3);
+    const anonymous = await graphqlRequest(supergraph.gatewayUrl, CLAIM, { saleId, quantity: 1, key: 'anon' });
+    expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('shows the active sale and its price on the product in the catalog', async () => {
+    const saleId = await createSale(3, 1);
+    expect(saleId).toBeTruthy();
+    await eventually(async () => {
+      const data = await graphqlData(supergraph.gatewayUrl, `{ productVariant(id: "${LINEN_SHIRT_L}") { activeSalePrice { amount } } }`);
+      expect(data.productVariant.activeSalePrice).toEqual({ amount: 29_000 });
+    });
+  });
+});

@@ -1,0 +1,43 @@
+-- Shared by every time-sale script (prepended when the script is defined). Every script gets the same
+-- KEYS, all under one hash tag, so a sale lives in one Redis Cluster slot:
+--   KEYS[1] ts:{id}:sale      HASH  saleId variantId quantity remaining perMemberLimit startsAt endsAt price currency status
+--   KEYS[2] ts:{id}:members   HASH  memberId -> units held or bought in this sale
+--   KEYS[3] ts:{id}:idem      HASH  memberId:idempotencyKey -> claimId
+--   KEYS[4] ts:{id}:claims    HASH  claimId -> JSON {m q s e k c o u}
+--   KEYS[5] ts:{id}:expiries  ZSET  claimId scored by expiry (ms), HELD claims only
+--   KEYS[6] ts:{id}:events    STREAM the durable hand-off to PostgreSQL (consumer group)
+-- Times are the Redis server's clock in milliseconds, so every replica of the subgraph agrees on them.
+
+local function now_ms()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+
+-- Publishes the sale's remaining count on its channel and on its variant's stock channel. ioredis puts
+-- the key prefix on KEYS only, so the deployment's prefix for channels comes in as an argument.
+local function publish_sale(prefix, now)
+  local s = redis.call('HMGET', KEYS[1], 'saleId', 'variantId', 'quantity', 'remaining', 'status', 'startsAt', 'endsAt')
+  redis.call('PUBLISH', prefix .. 'inventory:time-sale:' .. s[1], cjson.encode({
+    saleId = s[1], variantId = s[2], quantity = tonumber(s[3]), remaining = tonumber(s[4]), status = s[5],
+    startsAt = tonumber(s[6]), endsAt = tonumber(s[7]), at = now,
+  }))
+  redis.call('PUBLISH', prefix .. 'inventory:stock:' .. s[2], cjson.encode({
+    variantId = s[2], saleId = s[1], timeSaleRemaining = tonumber(s[4]), at = now,
+  }))
+end
+
+local function append_event(kind, id, claim, now)
+  redis.call('XADD', KEYS[6], '*', 'type', kind, 'claimId', id, 'memberId', claim.m, 'quantity', claim.q,
+    'idempotencyKey', claim.k, 'expiresAt', claim.e, 'createdAt', claim.c, 'orderKey', claim.o or '', 'at', now)
+end
+
+-- A HELD claim gives its units back to the sale (released by checkout or expired).
+local function close_claim(id, claim, status, now)
+  claim.s = status
+  claim.u = now
+  redis.call('HSET', KEYS[4], id, cjson.encode(claim))
+  redis.call('ZREM', KEYS[5], id)
+  redis.call('HINCRBY', KEYS[1], 'remaining', claim.q)
+  redis.call('HINCRBY', KEYS[2], claim.m, -claim.q)
+  append_event(status, id, claim, now)
+end

@@ -1,0 +1,244 @@
+import type { Cluster, Redis } from 'ioredis';
+import type { TimeSaleClaimStatus } from './time-sale-claim.entity.js';
+import { newClaimId, rateLimitKey, saleIdOfClaim, saleKeys, STREAM_GROUP } from './time-sale.keys.js';
+import { defineTimeSaleScripts, type TimeSaleRedis } from './time-sale.scripts.js';
+
+/** A sale as Redis holds it for the claim path. */
+export interface SaleState {
+  saleId: string;
+  variantId: string;
+  quantity: number;
+  remaining: number;
+  perMemberLimit: number;
+  startsAt: Date;
+  endsAt: Date;
+  price: number;
+  currency: string;
+  status: 'OPEN' | 'CANCELLED';
+}
+
+/** A claim as Redis holds it. */
+export interface ClaimState {
+  id: string;
+  saleId: string;
+  memberId: string;
+  quantity: number;
+  status: TimeSaleClaimStatus;
+  idempotencyKey: string;
+  expiresAt: Date;
+  createdAt: Date;
+  orderKey: string | null;
+}
+
+export type ClaimOutcome =
+  | { kind: 'CLAIMED'; claimId: string; quantity: number; expiresAt: Date; replayed: boolean; remaining: number }
+  | { kind: 'SOLD_OUT'; remaining: number }
+  | { kind: 'NOT_STARTED'; startsAt: Date }
+  | { kind: 'ENDED' }
+  | { kind: 'LIMIT_EXCEEDED'; held: number }
+  | { kind: 'SALE_PAUSED' }
+  | { kind: 'RATE_LIMITED'; retryAfterMs: number };
+
+export type ConsumeOutcome = 'CONSUMED' | 'OTHER_ORDER' | 'EXPIRED' | 'RELEASED' | 'UNKNOWN' | 'SALE_PAUSED';
+export type ReleaseOutcome = 'RELEASED' | 'EXPIRED' | 'CONSUMED' | 'UNKNOWN' | 'SALE_PAUSED';
+
+export interface ClaimEngineOptions {
+  /** The deployment's key prefix, for pub/sub channels (ioredis' keyPrefix covers keys only). */
+  channelPrefix: string;
+  /** How long a claim holds its units before they go back to the sale. */
+  holdMs: number;
+  /** Claim attempts one member may make per sale per window; 0 turns the limit off. */
+  rateLimit: number;
+  rateWindowMs: number;
+}
+
+/** A claim as stored in the sale's `claims` hash (short names: it is written once per claim on the hot path). */
+interface StoredClaim {
+  m: string;
+  q: number;
+  s: TimeSaleClaimStatus;
+  e: number;
+  k: string;
+  c: number;
+  o?: string;
+}
+
+const toClaim = (id: string, saleId: string, stored: StoredClaim): ClaimState => ({
+  id,
+  saleId,
+  memberId: stored.m,
+  quantity: stored.q,
+  status: stored.s,
+  idempotencyKey: stored.k,
+  expiresAt: new Date(stored.e),
+  createdAt: new Date(stored.c),
+  orderKey: stored.o ?? null,
+});
+
+/**
+ * The claim engine on Redis: every decision is one Lua script on the sale's keys, so it is atomic across
+ * any number of subgraph replicas and never touches PostgreSQL. Works on a single Redis or a Cluster
+ * (all keys of a sale share a hash tag). Exported for benchmarks, which drive `claim` directly.
+ */
+export class TimeSaleClaimEngine {
+  readonly redis: TimeSaleRedis;
+
+  constructor(
+    redis: Redis | Cluster,
+    readonly options: ClaimEngineOptions,
+  ) {
+    this.redis = defineTimeSaleScripts(redis);
+  }
+
+  async claim(input: { saleId: string; memberId: string; quantity: number; idempotencyKey: string }): Promise<ClaimOutcome> {
+    const { saleId, memberId } = input;
+    const reply: (string | number)[] = await this.redis.tsClaim(
+      ...saleKeys(saleId),
+      rateLimitKey(saleId, memberId),
+      this.options.channelPrefix,
+      memberId,
+      input.quantity,
+      input.idempotencyKey,
+      newClaimId(saleId),
+      this.options.holdMs,
+      this.options.rateLimit,
+      this.options.rateWindowMs,
+    );
+    const [code, a, b, c, d, e] = reply;
+    switch (code) {
+      case 'CLAIMED':
+        return { kind: 'CLAIMED', claimId: String(a), quantity: Number(b), expiresAt: new Date(Number(c)), replayed: d === 1, remaining: Number(e) };
+      case 'SOLD_OUT':
+        return { kind: 'SOLD_OUT', remaining: Number(a) };
+      case 'NOT_STARTED':
+        return { kind: 'NOT_STARTED', startsAt: new Date(Number(a)) };
+      case 'ENDED':
+        return { kind: 'ENDED' };
+      case 'LIMIT_EXCEEDED':
+        return { kind: 'LIMIT_EXCEEDED', held: Number(a) };
+      case 'SALE_PAUSED':
+        return { kind: 'SALE_PAUSED' };
+      case 'RATE_LIMITED':
+        return { kind: 'RATE_LIMITED', retryAfterMs: Math.max(0, Number(a)) };
+      default:
+        throw new Error(`Unexpected claim reply ${String(code)}`);
+    }
+  }
+
+  /** Gives a HELD claim's units back (a checkout that gave up); returns the claim's status afterwards. */
+  async release(claimId: string): Promise<ReleaseOutcome> {
+    const saleId = saleIdOfClaim(claimId);
+    if (!saleId) return 'UNKNOWN';
+    return this.redis.tsRelease(...saleKeys(saleId), this.options.channelPrefix, claimId);
+  }
+
+  /** Expires up to `max` claims of the sale whose hold is over; returns how many. */
+  async expireDue(saleId: string, max = 500): Promise<number> {
+    return Number(await this.redis.tsExpire(...saleKeys(saleId), this.options.channelPrefix, max));
+  }
+
+  /** Marks a HELD claim sold to `orderKey`; it can no longer expire. */
+  async consume(claimId: string, orderKey: string): Promise<{ outcome: ConsumeOutcome; claim: ClaimState | null }> {
+    const saleId = saleIdOfClaim(claimId);
+    if (!saleId) return { outcome: 'UNKNOWN', claim: null };
+    const [outcome, raw]: [ConsumeOutcome, string] = await this.redis.tsConsume(...saleKeys(saleId), this.options.channelPrefix, claimId, orderKey);
+    return { outcome, claim: raw ? toClaim(claimId, saleId, JSON.parse(raw) as StoredClaim) : null };
+  }
+
+  /** Withdraws the sale: claims answer ENDED from now on. False when Redis holds no state for it. */
+  async cancel(saleId: string): Promise<boolean> {
+    return Number(await this.redis.tsCancel(...saleKeys(saleId), this.options.channelPrefix)) === 1;
+  }
+
+  /** Writes a sale's state with its known claims unless one exists; true when it wrote. */
+  async load(sale: SaleState, claims: ClaimState[] = []): Promise<boolean> {
+    const saleFields = {
+      saleId: sale.saleId,
+      variantId: sale.variantId,
+      quantity: String(sale.quantity),
+      remaining: String(sale.remaining),
+      perMemberLimit: String(sale.perMemberLimit),
+      startsAt: String(sale.startsAt.getTime()),
+      endsAt: String(sale.endsAt.getTime()),
+      price: String(sale.price),
+      currency: sale.currency,
+      status: sale.status,
+    };
+    const stored = claims.map((claim) => ({
+      id: claim.id,
+      m: claim.memberId,
+      q: claim.quantity,
+      s: claim.status,
+      e: claim.expiresAt.getTime(),
+      k: claim.idempotencyKey,
+      c: claim.createdAt.getTime(),
+      ...(claim.orderKey ? { o: claim.orderKey } : {}),
+    }));
+    const loaded = await this.redis.tsLoad(...saleKeys(sale.saleId), JSON.stringify(saleFields), stored.length ? JSON.stringify(stored) : '[]', STREAM_GROUP);
+    return Number(loaded) === 1;
+  }
+
+  /** The sale's state, or null when Redis holds none (never created, dropped after settlement, or lost). */
+  async readSale(saleId: string): Promise<SaleState | null> {
+    return (await this.readSales([saleId])).get(saleId) ?? null;
+  }
+
+  /** Several sales' states, read side by side (sales may live on different Cluster nodes). */
+  async readSales(saleIds: readonly string[]): Promise<Map<string, SaleState | null>> {
+    const hashes = await Promise.all(saleIds.map((saleId) => this.redis.hgetall(saleKeys(saleId)[0]!)));
+    const states = new Map<string, SaleState | null>();
+    saleIds.forEach((saleId, index) => {
+      const h = hashes[index]!;
+      states.set(
+        saleId,
+        h && h.saleId
+          ? {
+              saleId,
+              variantId: h.variantId!,
+              quantity: Number(h.quantity),
+              remaining: Number(h.remaining),
+              perMemberLimit: Number(h.perMemberLimit),
+              startsAt: new Date(Number(h.startsAt)),
+              endsAt: new Date(Number(h.endsAt)),
+              price: Number(h.price),
+              currency: h.currency!,
+              status: h.status as SaleState['status'],
+            }
+          : null,
+      );
+    });
+    return states;
+  }
+
+  /** One claim as Redis holds it, or null. */
+  async readClaim(claimId: string): Promise<ClaimState | null> {
+    const saleId = saleIdOfClaim(claimId);
+    if (!saleId) return null;
+    const raw = await this.redis.hget(saleKeys(saleId)[3]!, claimId);
+    return raw ? toClaim(claimId, saleId, JSON.parse(raw) as StoredClaim) : null;
+  }
+
+  /** Every claim of the sale Redis holds (for reconciliation). */
+  async readClaims(saleId: string): Promise<ClaimState[]> {
+    const all = await this.redis.hgetall(saleKeys(saleId)[3]!);
+    return Object.entries(all).map(([id, raw]) => toClaim(id, saleId, JSON.parse(raw) as StoredClaim));
+  }
+
+  /** Units each member holds or bought in the sale, as the limit check sees them. */
+  async memberTotals(saleId: string): Promise<Map<string, number>> {
+    const all = await this.redis.hgetall(saleKeys(saleId)[1]!);
+    return new Map(Object.entries(all).map(([member, units]) => [member, Number(units)]));
+  }
+
+  /** Stream entries not yet written to PostgreSQL (acknowledged entries are deleted). */
+  async backlog(saleId: string): Promise<number> {
+    return this.redis.xlen(saleKeys(saleId)[5]!);
+  }
+
+  /** Drops a settled sale's state after `ttlMs` (its counts then come from PostgreSQL). */
+  async expireState(saleId: string, ttlMs: number): Promise<void> {
+    const pipeline = this.redis.pipeline();
+    for (const key of saleKeys(saleId)) pipeline.pexpire(key, ttlMs);
+    await pipeline.exec();
+  }
+}

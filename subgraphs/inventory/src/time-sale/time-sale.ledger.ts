@@ -1,0 +1,100 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { table } from '../db-tables.js';
+import type { StockActor } from '../stock/stock-actor.js';
+import type { StockChangeSet } from '../stock/stock-change-set.js';
+import { applyStockChange } from '../stock/stock-change.js';
+import { StockMovementKind } from '../stock/stock-movement-kind.js';
+import type { ClaimState } from './time-sale-claim.service.js';
+import type { TimeSaleClaimStatus } from './time-sale-claim.entity.js';
+
+/** What happened to a claim, as the sale's stream carries it. */
+export interface ClaimEvent {
+  type: 'CLAIMED' | 'RELEASED' | 'EXPIRED' | 'CONSUMED';
+  claim: Omit<ClaimState, 'status'>;
+}
+
+const TARGET: Record<ClaimEvent['type'], TimeSaleClaimStatus> = {
+  CLAIMED: 'HELD',
+  RELEASED: 'RELEASED',
+  EXPIRED: 'EXPIRED',
+  CONSUMED: 'CONSUMED',
+};
+
+/**
+ * Writes one claim event to PostgreSQL inside the caller's transaction; replaying it changes nothing.
+ * The claim id is the primary key and only HELD ever moves, so an event applies at most once whatever
+ * order re-delivered entries arrive in (an EXPIRED seen before its CLAIMED inserts the final row, and
+ * the late CLAIMED then finds the row and does nothing). `time_sale.claimed` follows HELD + CONSUMED.
+ * A claim becoming CONSUMED sells its units: on_hand and reserved both drop (a SALE movement).
+ */
+export async function applyClaimEvent(
+  tx: EntityManager,
+  changes: StockChangeSet,
+  event: ClaimEvent,
+  actor: StockActor,
+): Promise<boolean> {
+  const { claim } = event;
+  const target = TARGET[event.type];
+  const counts = (status: TimeSaleClaimStatus) => status === 'HELD' || status === 'CONSUMED';
+  let claimedDelta = 0;
+  let sold = false;
+  const inserted = await tx.execute(
+    `insert into ${table(tx, 'time_sale_claim')}
+       ("id", "sale_id", "member_id", "quantity", "idempotency_key", "status", "expires_at", "order_key", "created_at", "settled_at")
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ${target === 'HELD' ? 'null' : 'clock_timestamp()'})
+     on conflict do nothing returning "id"`,
+    [claim.id, claim.saleId, claim.memberId, claim.quantity, claim.idempotencyKey, target, claim.expiresAt, claim.orderKey, claim.createdAt],
+  );
+  if (inserted.length > 0) {
+    if (counts(target)) claimedDelta = claim.quantity;
+    sold = target === 'CONSUMED';
+  } else if (target !== 'HELD') {
+    const moved = await tx.execute(
+      `update ${table(tx, 'time_sale_claim')} set "status" = ?, "order_key" = coalesce(?, "order_key"), "settled_at" = clock_timestamp()
+        where "id" = ? and "status" = 'HELD' returning "id"`,
+      [target, claim.orderKey, claim.id],
+    );
+    if (moved.length > 0) {
+      if (!counts(target)) claimedDelta = -claim.quantity;
+      sold = target === 'CONSUMED';
+    }
+  }
+  if (claimedDelta === 0 && !sold) return false;
+  const [sale] = await tx.execute<{ variant_id: string }[]>(
+    `update ${table(tx, 'time_sale')} set "claimed" = "claimed" + ? where "id" = ? returning "variant_id"`,
+    [claimedDelta, claim.saleId],
+  );
+  if (!sale) throw new Error(`Claim ${claim.id} belongs to unknown time-sale ${claim.saleId}.`);
+  if (sold) {
+    const level = await applyStockChange(tx, changes, {
+      variantId: sale.variant_id,
+      onHandDelta: -claim.quantity,
+      reservedDelta: -claim.quantity,
+      kind: StockMovementKind.SALE,
+      reason: `Sold through time-sale claim ${claim.id}`,
+      actor,
+      reservationKey: claim.id,
+    });
+    if (!level) throw new Error(`Time-sale claim ${claim.id} sells units that are not reserved.`);
+  }
+  return true;
+}
+
+/** Parses one stream entry's flat field list. */
+export function parseStreamEntry(saleId: string, fields: string[]): ClaimEvent {
+  const f: Record<string, string> = {};
+  for (let i = 0; i + 1 < fields.length; i += 2) f[fields[i]!] = fields[i + 1]!;
+  return {
+    type: f.type as ClaimEvent['type'],
+    claim: {
+      id: f.claimId!,
+      saleId,
+      memberId: f.memberId!,
+      quantity: Number(f.quantity),
+      idempotencyKey: f.idempotencyKey!,
+      expiresAt: new Date(Number(f.expiresAt)),
+      createdAt: new Date(Number(f.createdAt)),
+      orderKey: f.orderKey ? f.orderKey : null,
+    },
+  };
+}

@@ -1,0 +1,107 @@
+import type { Orm } from '@commerce/kit';
+import { type InventoryConfig, setting, TIME_SALE_STATE_TTL_MS } from '../config.js';
+import { table } from '../db-tables.js';
+import type { InventoryServices } from '../inventory.services.js';
+import { TimeSaleStreamConsumer } from './time-sale.consumer.js';
+import { reconcileTimeSale, settleTimeSale } from './time-sale.state.js';
+
+interface UnsettledSale {
+  id: string;
+  over: boolean;
+}
+
+/** Runs `work` every `intervalMs` (never overlapping itself) until stopped; `stop` waits for a run in progress. */
+function repeat(intervalMs: number, work: () => Promise<unknown>, log: (message: string) => void, label: string) {
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<unknown> | undefined;
+  const tick = () => {
+    running = work()
+      .catch((error) => log(`${label}: ${error instanceof Error ? error.message : String(error)}`))
+      .finally(() => {
+        running = undefined;
+        if (!stopped) timer = setTimeout(tick, intervalMs);
+      });
+  };
+  timer = setTimeout(tick, intervalMs);
+  return async () => {
+    stopped = true;
+    clearTimeout(timer);
+    await running;
+  };
+}
+
+/**
+ * The time-sale engine's background work, safe to run on every replica:
+ * - the stream consumer writes claims, releases, expiries and sales to PostgreSQL (consumer group);
+ * - the sweep expires unpaid claims (Lua), rebuilds sale states Redis lost, and settles ended sales;
+ * - the reconciliation compares Redis with PostgreSQL and logs drift.
+ * The first sweep runs before this resolves, so sales (e.g. the seeded demo sale) have their Redis state
+ * once the app is up.
+ */
+export async function startTimeSaleWorkers(options: {
+  orm: Orm;
+  services: InventoryServices;
+  config: InventoryConfig;
+  log?: (message: string) => void;
+}): Promise<() => Promise<void>> {
+  const { orm, services, config } = options;
+  const log = options.log ?? console.error;
+  const { engine, keeper } = services.timeSales;
+  const consumer = new TimeSaleStreamConsumer({
+    engine,
+    em: () => orm.em.fork(),
+    services,
+    pendingIdleMs: setting(config, 'TIME_SALE_PENDING_IDLE_MS'),
+  });
+  let unsettled: UnsettledSale[] = [];
+  let refreshedAt = 0;
+
+  const refresh = async () => {
+    refreshedAt = Date.now();
+    const em = orm.em.fork();
+    unsettled = await em.execute<UnsettledSale[]>(
+      `select "id", ("ends_at" <= clock_timestamp() or "cancelled_at" is not null) as "over"
+         from ${table(em, 'time_sale')} where "settled_at" is null order by "id"`,
+    );
+  };
+
+  const sweep = async () => {
+    await refresh();
+    for (const sale of unsettled) {
+      try {
+        if (!(await engine.readSale(sale.id))) await keeper.rebuild(sale.id);
+        await engine.expireDue(sale.id);
+        if (sale.over) {
+          await consumer.drain(sale.id);
+          await settleTimeSale({ em: orm.em.fork(), services, engine, stateTtlMs: TIME_SALE_STATE_TTL_MS }, sale.id);
+        }
+      } catch (error) {
+        log(`time-sale ${sale.id} sweep: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  };
+
+  const consume = async () => {
+    // Sales created on other replicas show up within a second even when the sweep runs rarely.
+    if (Date.now() - refreshedAt > 1_000) await refresh();
+    for (const sale of unsettled) await consumer.drain(sale.id);
+  };
+
+  const reconcile = async () => {
+    for (const sale of unsettled) {
+      const report = await reconcileTimeSale({ em: orm.em.fork(), engine }, sale.id);
+      if (report && report.drift.length > 0) log(`time-sale ${sale.id} drift: ${report.drift.join('; ')}`);
+    }
+  };
+
+  await sweep().catch((error) => log(`time-sale sweep: ${error instanceof Error ? error.message : String(error)}`));
+  const stops = [
+    repeat(setting(config, 'TIME_SALE_SWEEP_MS'), sweep, log, 'time-sale sweep'),
+    repeat(setting(config, 'TIME_SALE_STREAM_POLL_MS'), consume, log, 'time-sale stream consumer'),
+    repeat(setting(config, 'TIME_SALE_RECONCILE_MS'), reconcile, log, 'time-sale reconciliation'),
+  ];
+  return async () => {
+    await Promise.all(stops.map((stop) => stop()));
+  };
+}

@@ -1,0 +1,267 @@
+import { randomUUID } from 'node:crypto';
+import { asMember, graphqlData, graphqlRequest } from '@commerce/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { StockMovement } from '../src/stock/stock-movement.entity.js';
+import { TimeSaleClaimEngine } from '../src/time-sale/time-sale-claim.service.js';
+import { TimeSaleClaimRecord } from '../src/time-sale/time-sale-claim.entity.js';
+import { TimeSaleStreamConsumer } from '../src/time-sale/time-sale.consumer.js';
+import { TimeSale } from '../src/time-sale/time-sale.entity.js';
+import { saleKeys, STREAM_GROUP } from '../src/time-sale/time-sale.keys.js';
+import { applyClaimEvent, parseStreamEntry } from '../src/time-sale/time-sale.ledger.js';
+import { reconcileTimeSale } from '../src/time-sale/time-sale.state.js';
+import { SYSTEM_ACTOR } from '../src/stock/stock-actor.js';
+import { inStockTransaction } from '../src/stock/stock-transaction.js';
+import { errorCode, eventually, openShop, ORDERS, type RunningInventory, startInventory, stockOf } from './support/inventory-harness.js';
+
+let inventory: RunningInventory;
+
+beforeAll(async () => {
+  // The stream consumer of the app is kept idle (hour-long poll) so tests drive consumers themselves.
+  inventory = await startInventory('time-sale', { TIME_SALE_STREAM_POLL_MS: 3_600_000, TIME_SALE_SWEEP_MS: 100 });
+});
+afterAll(() => inventory?.close());
+
+const HOUR = 3_600_000;
+const CREATE = `mutation ($input: CreateTimeSaleInput!) {
+  createTimeSale(input: $input) {
+    __typename
+    ... on TimeSale { id quantity remaining status perMemberLimit price { amount currency } variant { id } }
+    ... on InsufficientStock { code requested available }
+  }
+}`;
+const CLAIM = `mutation ($saleId: ID!, $quantity: Int!, $key: String!) {
+  claimTimeSale(saleId: $saleId, quantity: $quantity, idempotencyKey: $key) {
+    __typename
+    ... on TimeSaleClaim { id quantity expiresAt sale { id remaining } }
+    ... on ErrorResult { code message }
+  }
+}`;
+const SALE = `query ($id: ID!) { timeSale(id: $id) { id quantity remaining status } }`;
+const FOR_CHECKOUT = `query ($id: ID!) { timeSaleClaimForCheckout(claimId: $id) {
+  claimId saleId memberId variantId quantity unitPrice currency expiresAt status } }`;
+const CONSUME = `mutation ($id: ID!, $key: String!) { consumeTimeSaleClaim(claimId: $id, orderKey: $key) }`;
+const RELEASE_CLAIM = `mutation ($id: ID!) { releaseTimeSaleClaim(claimId: $id) }`;
+
+const services = () => inventory.services.timeSales;
+const em = () => inventory.app.orm.em.fork();
+
+async function newSale(options: { quantity: number; perMemberLimit: number; onHand?: number; startsAt?: Date; endsAt?: Date }) {
+  const shop = await openShop(inventory.url, [options.onHand ?? options.quantity + 10]);
+  const variantId = shop.variantIds[0]!;
+  const data = await graphqlData(
+    inventory.url,
+    CREATE,
+    {
+      input: {
+        variantId,
+        price: 9_900,
+        quantity: options.quantity,
+        perMemberLimit: options.perMemberLimit,
+        startsAt: (options.startsAt ?? new Date(Date.now() - 1_000)).toISOString(),
+        endsAt: (options.endsAt ?? new Date(Date.now() + HOUR)).toISOString(),
+      },
+    },
+    shop.owner,
+  );
+  expect(data.createTimeSale.__typename).toBe('TimeSale');
+  return { shop, variantId, saleId: data.createTimeSale.id as string, sale: data.createTimeSale };
+}
+
+const claim = (saleId: string, memberId: string, quantity = 1, key: string = randomUUID()) =>
+  graphqlData(inventory.url, CLAIM, { saleId, quantity, key }, asMember(memberId)).then((data) => data.claimTimeSale);
+
+/** Runs a fresh stream consumer over the sale until the stream is empty. */
+async function catchUp(saleId: string, name = `test-${randomUUID().slice(0, 6)}`) {
+  const consumer = new TimeSaleStreamConsumer({ engine: services().engine, em, services: inventory.services, name, pendingIdleMs: 0 });
+  await consumer.drain(saleId);
+}
+
+describe('createTimeSale', () => {
+  it("sets the sale's units aside, tells the catalog its price, and loads its Redis state", async () => {
+    const { variantId, saleId, sale, shop } = await newSale({ quantity: 5, perMemberLimit: 2, onHand: 8 });
+    expect(sale).toMatchObject({ quantity: 5, remaining: 5, status: 'ACTIVE', perMemberLimit: 2, price: { amount: 9_900, currency: 'KRW' } });
+    expect(await stockOf(inventory.url, variantId)).toMatchObject({ onHand: 8, reserved: 5, available: 3 });
+    expect(await services().engine.readSale(saleId)).toMatchObject({ remaining: 5, quantity: 5 });
+    await eventually(() =>
+      expect(inventory.catalogCalls.map((call) => call.variables)).toContainEqual(expect.objectContaining({ saleId, variantId, price: 9_900 })),
+    );
+
+    const tooMany = await graphqlData(inventory.url, CREATE, {
+      input: { variantId, price: 1, quantity: 4, perMemberLimit: 1, startsAt: new Date().toISOString(), endsAt: new Date(Date.now() + HOUR).toISOString() },
+    }, shop.owner);
+    expect(tooMany.createTimeSale).toEqual({ __typename: 'InsufficientStock', code: 'INSUFFICIENT_STOCK', requested: 4, available: 3 });
+  });
+
+  it('is for the store owner or an admin only', async () => {
+    const shop = await openShop(inventory.url, [10]);
+    const input = { variantId: shop.variantIds[0], price: 1, quantity: 1, perMemberLimit: 1, startsAt: new Date().toISOString(), endsAt: new Date(Date.now() + HOUR).toISOString() };
+    expect(errorCode(await graphqlRequest(inventory.url, CREATE, { input }))).toBe('UNAUTHENTICATED');
+    expect(errorCode(await graphqlRequest(inventory.url, CREATE, { input }, asMember(randomUUID(), ['SELLER'])))).toBe('FORBIDDEN');
+    const admin = await graphqlData(inventory.url, CREATE, { input }, asMember(randomUUID(), ['ADMIN']));
+    expect(admin.createTimeSale.__typename).toBe('TimeSale');
+  });
+});
+
+describe('claimTimeSale', () => {
+  it('refuses anonymous callers, and answers each business refusal as a typed result', async () => {
+    const { saleId } = await newSale({ quantity: 2, perMemberLimit: 1 });
+    expect(errorCode(await graphqlRequest(inventory.url, CLAIM, { saleId, quantity: 1, key: 'k' }))).toBe('UNAUTHENTICATED');
+    const alice = randomUUID();
+    const first = await claim(saleId, alice);
+    expect(first).toMatchObject({ __typename: 'TimeSaleClaim', quantity: 1, sale: { id: saleId, remaining: 1 } });
+    expect(await claim(saleId, alice)).toMatchObject({ __typename: 'LimitExceeded', code: 'LIMIT_EXCEEDED' });
+    expect(await claim(saleId, randomUUID(), 2)).toMatchObject({ __typename: 'SoldOut', code: 'SOLD_OUT' });
+    await claim(saleId, randomUUID());
+    expect(await claim(saleId, randomUUID())).toMatchObject({ __typename: 'SoldOut', code: 'SOLD_OUT' });
+
+    const later = await newSale({ quantity: 2, perMemberLimit: 1, startsAt: new Date(Date.now() + HOUR), endsAt: new Date(Date.now() + 2 * HOUR) });
+    expect(await claim(later.saleId, alice)).toMatchObject({ __typename: 'NotStarted', code: 'NOT_STARTED' });
+    expect(errorCode(await graphqlRequest(inventory.url, CLAIM, { saleId: randomUUID(), quantity: 1, key: 'k' }, asMember(alice)))).toBe('NOT_FOUND');
+  });
+
+  it('rate-limits claim attempts per member, but not replays of one key', async () => {
+    const { saleId } = await newSale({ quantity: 50, perMemberLimit: 50 });
+    const member = randomUUID();
+    const answers = await Promise.all(
+      Array.from({ length: 15 }, () => graphqlRequest(inventory.url, CLAIM, { saleId, quantity: 1, key: randomUUID() }, asMember(member))),
+    );
+    expect(answers.filter((answer) => answer.data?.claimTimeSale?.__typename === 'TimeSaleClaim')).toHaveLength(10);
+    expect(answers.filter((answer) => errorCode(answer) === 'RATE_LIMITED')).toHaveLength(5);
+  });
+
+  it('grants exactly the units there are under 600 concurrent claims of 120 members, limit 2, and PostgreSQL ends up the same', async () => {
+    const { saleId } = await newSale({ quantity: 100, perMemberLimit: 2 });
+    const members = Array.from({ length: 120 }, () => randomUUID());
+    const results = await Promise.all(members.flatMap((member) => Array.from({ length: 5 }, () => claim(saleId, member).then((r) => ({ member, r })))));
+    const granted = results.filter(({ r }) => r.__typename === 'TimeSaleClaim');
+    expect(granted.reduce((sum, { r }) => sum + r.quantity, 0)).toBe(100);
+    const perMember = new Map<string, number>();
+    for (const { member, r } of granted) perMember.set(member, (perMember.get(member) ?? 0) + r.quantity);
+    expect(Math.max(...perMember.values())).toBeLessThanOrEqual(2);
+    expect((await graphqlData(inventory.url, SALE, { id: saleId })).timeSale).toMatchObject({ remaining: 0, quantity: 100 });
+
+    // Two consumers side by side write the stream to PostgreSQL: each claim once.
+    await Promise.all([catchUp(saleId), catchUp(saleId)]);
+    const records = await em().find(TimeSaleClaimRecord, { saleId });
+    expect(records).toHaveLength(granted.length);
+    expect(new Set(records.map((record) => record.id))).toEqual(new Set(granted.map(({ r }) => r.id)));
+    expect((await em().findOneOrFail(TimeSale, saleId)).claimed).toBe(100);
+    expect(await reconcileTimeSale({ em: em(), engine: services().engine }, saleId)).toMatchObject({ redisRemaining: 0, postgresRemaining: 0, backlog: 0, drift: [] });
+  });
+
+  it('answers 20 concurrent sends of one idempotency key with one claim', async () => {
+    const { saleId } = await newSale({ quantity: 10, perMemberLimit: 5 });
+    const member = randomUUID();
+    const answers = await Promise.all(Array.from({ length: 20 }, () => claim(saleId, member, 2, 'same-key')));
+    expect(new Set(answers.map((answer) => answer.id)).size).toBe(1);
+    expect(answers.every((answer) => answer.__typename === 'TimeSaleClaim' && answer.quantity === 2)).toBe(true);
+    expect((await services().engine.readSale(saleId))!.remaining).toBe(8);
+    expect(await services().engine.backlog(saleId)).toBe(1);
+    // The same key from another member is another claim.
+    expect((await claim(saleId, randomUUID(), 1, 'same-key')).id).not.toBe(answers[0].id);
+  });
+});
+
+describe('claims at checkout', () => {
+  it('sell the units once per order key: on_hand and reserved drop with a SALE movement; others get false', async () => {
+    const { saleId, variantId } = await newSale({ quantity: 4, perMemberLimit: 4, onHand: 10 });
+    const member = randomUUID();
+    const held = await claim(saleId, member, 3);
+    const checkout = await graphqlData(inventory.url, FOR_CHECKOUT, { id: held.id }, ORDERS);
+    expect(checkout.timeSaleClaimForCheckout).toEqual({
+      claimId: held.id, saleId, memberId: member, variantId, quantity: 3, unitPrice: 9_900, currency: 'KRW', expiresAt: held.expiresAt, status: 'HELD',
+    });
+    expect(errorCode(await graphqlRequest(inventory.url, FOR_CHECKOUT, { id: held.id }, asMember(member)))).toBe('FORBIDDEN');
+
+    const consumed = await Promise.all(Array.from({ length: 5 }, () => graphqlData(inventory.url, CONSUME, { id: held.id, key: 'order-a' }, ORDERS)));
+    expect(consumed.every((data) => data.consumeTimeSaleClaim === true)).toBe(true);
+    expect((await graphqlData(inventory.url, CONSUME, { id: held.id, key: 'order-b' }, ORDERS)).consumeTimeSaleClaim).toBe(false);
+    expect((await graphqlData(inventory.url, RELEASE_CLAIM, { id: held.id }, ORDERS)).releaseTimeSaleClaim).toBe(false);
+    expect(await stockOf(inventory.url, variantId)).toMatchObject({ onHand: 7, reserved: 1 });
+    const sales = await em().find(StockMovement, { variantId, kind: 'SALE' as never });
+    expect(sales.map((movement) => movement.delta)).toEqual([-3]);
+    // The consumer applying the same events later changes nothing.
+    await catchUp(saleId);
+    expect(await stockOf(inventory.url, variantId)).toMatchObject({ onHand: 7, reserved: 1 });
+    expect((await em().findOneOrFail(TimeSaleClaimRecord, held.id)).status).toBe('CONSUMED');
+    expect((await graphqlData(inventory.url, FOR_CHECKOUT, { id: held.id }, ORDERS)).timeSaleClaimForCheckout.status).toBe('CONSUMED');
+  });
+
+  it('give the units back to the sale when the checkout is released, and cannot be consumed after', async () => {
+    const { saleId } = await newSale({ quantity: 2, perMemberLimit: 2 });
+    const held = await claim(saleId, randomUUID(), 2);
+    expect((await services().engine.readSale(saleId))!.remaining).toBe(0);
+    expect((await graphqlData(inventory.url, RELEASE_CLAIM, { id: held.id }, ORDERS)).releaseTimeSaleClaim).toBe(true);
+    expect((await services().engine.readSale(saleId))!.remaining).toBe(2);
+    expect((await graphqlData(inventory.url, CONSUME, { id: held.id, key: 'late' }, ORDERS)).consumeTimeSaleClaim).toBe(false);
+    await catchUp(saleId);
+    expect((await em().findOneOrFail(TimeSaleClaimRecord, held.id)).status).toBe('RELEASED');
+    expect((await em().findOneOrFail(TimeSale, saleId)).claimed).toBe(0);
+  });
+
+  it('expire when unpaid: the sweeper gives the units back and publishes it, and checkout then gets false', async () => {
+    const { saleId } = await newSale({ quantity: 3, perMemberLimit: 3 });
+    // Same Redis and keys as the app, with a 300 ms hold.
+    const shortHold = new TimeSaleClaimEngine(inventory.app.redis, { ...services().engine.options, holdMs: 300 });
+    const outcome = await shortHold.claim({ saleId, memberId: randomUUID(), quantity: 2, idempotencyKey: 'k' });
+    if (outcome.kind !== 'CLAIMED') throw new Error(outcome.kind);
+    expect((await services().engine.readSale(saleId))!.remaining).toBe(1);
+    await eventually(async () => expect((await services().engine.readSale(saleId))!.remaining).toBe(3), 3_000);
+    expect((await services().engine.readClaim(outcome.claimId))!.status).toBe('EXPIRED');
+    expect((await graphqlData(inventory.url, CONSUME, { id: outcome.claimId, key: 'o' }, ORDERS)).consumeTimeSaleClaim).toBe(false);
+    await catchUp(saleId);
+    expect((await em().findOneOrFail(TimeSaleClaimRecord, outcome.claimId)).status).toBe('EXPIRED');
+    expect((await em().findOneOrFail(TimeSale, saleId)).claimed).toBe(0);
+  });
+});
+
+describe('the stream consumer', () => {
+  it('resumes after a consumer died mid-stream: nothing lost, nothing twice', async () => {
+    const { saleId } = await newSale({ quantity: 60, perMemberLimit: 1 });
+    const granted = (await Promise.all(Array.from({ length: 60 }, () => claim(saleId, randomUUID())))).map((r) => r.id);
+    const redis = services().engine.redis;
+    const stream = saleKeys(saleId)[5]!;
+    // A consumer reads 40 entries, commits 20 of them to PostgreSQL, and dies before acknowledging any.
+    const reply = (await redis.xreadgroup('GROUP', STREAM_GROUP, 'doomed', 'COUNT', 40, 'STREAMS', stream, '>')) as [string, [string, string[]][]][];
+    const taken = reply[0]![1];
+    expect(taken).toHaveLength(40);
+    await inStockTransaction({ em: em(), services: inventory.services }, async (tx, changes) => {
+      for (const [, fields] of taken.slice(0, 20)) await applyClaimEvent(tx, changes, parseStreamEntry(saleId, fields), SYSTEM_ACTOR);
+    });
+    // A releases arrives after the claim it closes, while that claim's entry is still pending with the dead consumer.
+    const pendingClaim = parseStreamEntry(saleId, taken[30]![1]).claim.id;
+    expect(await services().engine.release(pendingClaim)).toBe('RELEASED');
+
+    await catchUp(saleId, 'survivor');
+    const records = await em().find(TimeSaleClaimRecord, { saleId });
+    expect(records.map((record) => record.id).sort()).toEqual([...granted].sort());
+    expect(records.find((record) => record.id === pendingClaim)!.status).toBe('RELEASED');
+    expect((await em().findOneOrFail(TimeSale, saleId)).claimed).toBe(59);
+    expect(await redis.xlen(stream)).toBe(0);
+    const pending = (await redis.xpending(stream, STREAM_GROUP)) as [number, ...unknown[]];
+    expect(pending[0]).toBe(0);
+    expect((await reconcileTimeSale({ em: em(), engine: services().engine }, saleId))!.drift).toEqual([]);
+  });
+});
+
+describe('reconciliation', () => {
+  it('reports drift between Redis and PostgreSQL', async () => {
+    const { saleId } = await newSale({ quantity: 5, perMemberLimit: 5 });
+    const held = await claim(saleId, randomUUID(), 2);
+    await catchUp(saleId);
+    expect((await reconcileTimeSale({ em: em(), engine: services().engine }, saleId))!.drift).toEqual([]);
+    await services().engine.redis.hincrby(saleKeys(saleId)[0]!, 'remaining', 1);
+    await em().nativeUpdate(TimeSaleClaimRecord, { id: held.id }, { status: 'EXPIRED' });
+    const report = await graphqlData(
+      inventory.url,
+      `query ($id: ID!) { timeSaleReconciliation(saleId: $id) { redisRemaining postgresRemaining backlog drift } }`,
+      { id: saleId },
+      asMember(randomUUID(), ['ADMIN']),
+    );
+    expect(report.timeSaleReconciliation).toMatchObject({ redisRemaining: 4, postgresRemaining: 3, backlog: 0 });
+    expect(report.timeSaleReconciliation.drift).toEqual([
+      'remaining: Redis 4, PostgreSQL 3',
+      `claim ${held.id}: Redis HELD, PostgreSQL EXPIRED`,
+    ]);
+  });
+});
