@@ -1,11 +1,17 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+/**
+ * How many connections may wait to be accepted. Node's default (511) resets connections when thousands of
+ * buyers arrive in the same second, as a time-sale's do; the kernel caps it at net.core.somaxconn.
+ */
+const LISTEN_BACKLOG = 8_192;
+
 /** Starts listening and resolves with the port actually bound (port 0 picks a free one). */
 export function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => {
+    server.listen({ port, host, backlog: LISTEN_BACKLOG }, () => {
       server.off('error', reject);
       resolve((server.address() as AddressInfo).port);
     });
