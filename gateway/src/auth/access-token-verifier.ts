@@ -8,6 +8,8 @@ interface AccessTokenClaims extends JWTPayload {
   sub: string;
   sid: string;
   roles: Viewer['roles'];
+  /** May purchase (see Viewer.canPurchase). */
+  cp?: boolean;
 }
 
 export const unauthenticated = (message: string) =>
@@ -46,7 +48,14 @@ export function createAccessTokenVerifier({ jwksUrl, redis }: AccessTokenVerifie
       throw unauthenticated('The access token is not valid.');
     }
     if ((await redis.exists(`session:${claims.sid}`)) === 0) throw unauthenticated('The session has ended; log in again.');
-    return { memberId: claims.sub, roles: claims.roles, sessionId: claims.sid, service: null, expiresAt: (claims.exp ?? 0) * 1000 };
+    return {
+      memberId: claims.sub,
+      roles: claims.roles,
+      sessionId: claims.sid,
+      service: null,
+      canPurchase: claims.cp !== false,
+      expiresAt: (claims.exp ?? 0) * 1000,
+    };
   }
 
   return {

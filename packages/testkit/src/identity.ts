@@ -2,8 +2,8 @@ import { memberViewer, type RoleName, serviceViewer, signIdentity } from '@comme
 import { TEST_GATEWAY_SECRET } from './subgraph-harness.js';
 
 /** Headers that make a direct subgraph call look as if the test gateway verified `memberId`'s token. */
-export function asMember(memberId: string, roles: RoleName[] = ['CUSTOMER'], sessionId: string | null = null) {
-  return signIdentity(memberViewer(memberId, roles, sessionId), TEST_GATEWAY_SECRET);
+export function asMember(memberId: string, roles: RoleName[] = ['CUSTOMER'], sessionId: string | null = null, canPurchase = true) {
+  return signIdentity(memberViewer(memberId, roles, sessionId, canPurchase), TEST_GATEWAY_SECRET);
 }
 
 /** Headers for a call from another of our services (internal operations). */

@@ -103,6 +103,14 @@ describe('createTimeSale', () => {
 });
 
 describe('claimTimeSale', () => {
+  it('refuses a member who may not purchase yet (unverified email where required) without touching the sale', async () => {
+    const { saleId } = await newSale({ quantity: 2, perMemberLimit: 1 });
+    const unverified = asMember(randomUUID(), ['CUSTOMER'], null, false);
+    const response = await graphqlRequest(inventory.url, CLAIM, { saleId, quantity: 1, key: 'k' }, unverified);
+    expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'EMAIL_NOT_VERIFIED' });
+    expect(await claim(saleId, randomUUID())).toMatchObject({ __typename: 'TimeSaleClaim', sale: { remaining: 1 } });
+  });
+
   it('refuses anonymous callers, and answers each business refusal as a typed result', async () => {
     const { saleId } = await newSale({ quantity: 2, perMemberLimit: 1 });
     expect(errorCode(await graphqlRequest(inventory.url, CLAIM, { saleId, quantity: 1, key: 'k' }))).toBe('UNAUTHENTICATED');

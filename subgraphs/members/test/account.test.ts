@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SessionLiveness } from '../src/session/session-liveness.js';
-import { graphqlData, graphqlRequest, loggedIn, logIn, type MembersUnderTest, PASSWORD, signUp, startMembers, uniqueEmail } from './members-harness.js';
+import { claimsOf, graphqlData, graphqlRequest, loggedIn, logIn, type MembersUnderTest, PASSWORD, signUp, startMembers, uniqueEmail } from './members-harness.js';
 
 let members: MembersUnderTest;
 
@@ -67,8 +67,11 @@ describe('email verification', () => {
       const strictMember = await loggedIn(strict.url, email);
       const ask = () => graphqlData(strict.url, '{ me { canPurchase } }', {}, strictMember.headers);
       expect((await ask()).me.canPurchase).toBe(false);
+      // The access token carries it too, so other subgraphs can refuse a purchase without asking members.
+      expect(claimsOf(strictMember.accessToken).cp).toBe(false);
       await graphqlData(strict.url, VERIFY, { t: await strict.mail.tokenFor(email) });
       expect((await ask()).me.canPurchase).toBe(true);
+      expect(claimsOf((await loggedIn(strict.url, email)).accessToken).cp).toBe(true);
     } finally {
       await strict.close();
     }

@@ -63,7 +63,9 @@ export interface TestMember {
   refreshToken: string;
 }
 
-const claimsOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString()) as { sub: string; sid: string; roles: string[] };
+/** The payload of a JWT, unverified: for reading what the tests themselves just received. */
+export const claimsOf = (jwt: string) =>
+  JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString()) as { sub: string; sid: string; roles: string[]; cp?: boolean };
 
 /** Signs up and logs in; identity headers carry the session the login created. */
 export async function newMember(url: string, name = 'member'): Promise<TestMember> {

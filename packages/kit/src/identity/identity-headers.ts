@@ -13,6 +13,8 @@ interface IdentityClaims {
   roles: RoleName[];
   sid: string | null;
   svc: string | null;
+  /** May purchase (members only). */
+  cp?: boolean;
   /** Issued at, ms since epoch. */
   iat: number;
 }
@@ -24,7 +26,14 @@ const sign = (payload: string, secret: string) => createHmac('sha256', secret).u
  * over it with the shared secret. A client that calls a subgraph directly cannot forge them.
  */
 export function signIdentity(viewer: Viewer, secret: string, now = Date.now()): Record<string, string> {
-  const claims: IdentityClaims = { sub: viewer.memberId, roles: viewer.roles, sid: viewer.sessionId, svc: viewer.service, iat: now };
+  const claims: IdentityClaims = {
+    sub: viewer.memberId,
+    roles: viewer.roles,
+    sid: viewer.sessionId,
+    svc: viewer.service,
+    ...(viewer.canPurchase === undefined ? {} : { cp: viewer.canPurchase }),
+    iat: now,
+  };
   const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
   return { [IDENTITY_HEADER]: payload, [IDENTITY_SIGNATURE_HEADER]: sign(payload, secret) };
 }
@@ -57,5 +66,11 @@ export function verifyIdentity(
     throw refuse('Malformed identity.');
   }
   if (typeof claims.iat !== 'number' || Math.abs(now - claims.iat) > MAX_AGE_MS) throw refuse('Identity has expired.');
-  return { memberId: claims.sub, roles: claims.roles ?? [], sessionId: claims.sid, service: claims.svc };
+  return {
+    memberId: claims.sub,
+    roles: claims.roles ?? [],
+    sessionId: claims.sid,
+    service: claims.svc,
+    ...(typeof claims.cp === 'boolean' ? { canPurchase: claims.cp } : {}),
+  };
 }

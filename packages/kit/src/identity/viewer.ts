@@ -10,13 +10,19 @@ export interface Viewer {
   sessionId: string | null;
   /** The calling service's name, for SERVICE callers. */
   service: string | null;
+  /**
+   * Whether the member may buy (check out, claim time-sales): their email is verified, or the deployment does not
+   * require it. Carried in the access token so hot paths need not ask members; undefined for services.
+   */
+  canPurchase?: boolean;
 }
 
-export const memberViewer = (memberId: string, roles: RoleName[], sessionId: string | null): Viewer => ({
+export const memberViewer = (memberId: string, roles: RoleName[], sessionId: string | null, canPurchase = true): Viewer => ({
   memberId,
   roles,
   sessionId,
   service: null,
+  canPurchase,
 });
 
 export const serviceViewer = (service: string): Viewer => ({ memberId: null, roles: ['SERVICE'], sessionId: null, service });

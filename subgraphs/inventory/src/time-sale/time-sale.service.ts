@@ -1,3 +1,4 @@
+import { GraphQLError } from 'graphql';
 import {
   badUserInput,
   type Connection,
@@ -141,14 +142,19 @@ export async function cancelTimeSale(context: InventoryContext, id: string): Pro
 /**
  * The claim path: one Lua script decides, PostgreSQL is not touched. Only when Redis holds no state
  * does it look further: an unknown sale is NOT_FOUND, a known one answers SALE_PAUSED while its state
- * is rebuilt. Whether the member may buy at all (verified email: members' `memberCanPurchase`) is left
- * to checkout, so the hot path never calls out.
+ * is rebuilt. Whether the member may buy at all (a verified email, where the deployment requires it) comes
+ * with the verified identity (`viewer.canPurchase`, from the access token), so the hot path never calls out.
  */
 export async function claimTimeSale(
   context: InventoryContext,
   input: { saleId: string; quantity: number; idempotencyKey: string },
 ): Promise<TimeSaleClaim | SoldOut | NotStarted | Ended | LimitExceeded | SalePaused> {
   const member = requireMember(context);
+  if (member.canPurchase === false) {
+    throw new GraphQLError('Verify your email address before claiming time-sales.', {
+      extensions: { code: 'FORBIDDEN', reason: 'EMAIL_NOT_VERIFIED' },
+    });
+  }
   const saleId = requireUuid(input.saleId, 'saleId');
   integerIn(input.quantity, 1, MAX_CLAIM_QUANTITY, 'quantity');
   const key = input.idempotencyKey;

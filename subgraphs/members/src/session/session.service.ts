@@ -6,6 +6,7 @@ import { currentRequestMeta } from '../common/request-meta.js';
 import { hashToken, newSecretToken } from '../common/secret-token.js';
 import type { MembersContext } from '../context.js';
 import { Member } from '../member/member.entity.js';
+import { canPurchase } from '../member/member.service.js';
 import type { MembersServices } from '../services.js';
 import { DeviceSession } from './device-session.entity.js';
 import { RefreshToken } from './refresh-token.entity.js';
@@ -22,7 +23,12 @@ function issueRefreshToken(em: EntityManager, services: MembersServices, session
 }
 
 async function sessionResult(services: MembersServices, member: Member, sessionId: string, refreshToken: string): Promise<Session> {
-  const access = await services.signer.sign({ memberId: member.id, sessionId, roles: member.roles });
+  const access = await services.signer.sign({
+    memberId: member.id,
+    sessionId,
+    roles: member.roles,
+    canPurchase: canPurchase(member, services.config.REQUIRE_VERIFIED_EMAIL_FOR_PURCHASE),
+  });
   return Object.assign(new Session(), { accessToken: access.token, refreshToken, expiresAt: access.expiresAt, member });
 }
 

@@ -9,6 +9,8 @@ export interface AccessTokenClaims {
   memberId: string;
   sessionId: string;
   roles: string[];
+  /** Whether the member may buy (verified email, or verification not required): enforced without a call to members. */
+  canPurchase: boolean;
 }
 
 export interface TokenSigner {
@@ -50,10 +52,10 @@ export async function createTokenSigner(options: {
   const kid = await calculateJwkThumbprint(publicJwk);
   const published: JWK = { ...publicJwk, kid, alg: 'EdDSA', use: 'sig' };
   return {
-    async sign({ memberId, sessionId, roles }) {
+    async sign({ memberId, sessionId, roles, canPurchase }) {
       const now = Math.floor(Date.now() / 1000);
       const exp = now + options.accessTokenTtlSeconds;
-      const token = await new SignJWT({ sid: sessionId, roles })
+      const token = await new SignJWT({ sid: sessionId, roles, cp: canPurchase })
         .setProtectedHeader({ alg: 'EdDSA', kid, typ: 'JWT' })
         .setSubject(memberId)
         .setIssuer(TOKEN_ISSUER)
