@@ -147,6 +147,7 @@ export async function createGatewayApp(config: GatewayConfig): Promise<GatewayAp
         await hub.dispose();
         await upstreams.close();
         await apollo.stop();
+        await Promise.all([...dataSources.values()].map((source) => source.close()));
         await redis.quit();
       })();
       return closed;

@@ -7,4 +7,6 @@ export interface GatewayContext {
   viewer: Viewer | null;
   /** The client's address as the gateway's socket saw it, forwarded so subgraphs can rate-limit by it. */
   clientAddress?: string;
+  /** The viewer's identity headers, signed once for all of this request's subgraph fetches. */
+  signedIdentity?: Record<string, string>;
 }

@@ -1,6 +1,7 @@
-import { type GraphQLDataSourceProcessOptions, RemoteGraphQLDataSource } from '@apollo/gateway';
-import type { Fetcher } from '@apollo/utils.fetcher';
+import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { signIdentity } from '@commerce/kit/http';
+import { GraphQLError } from 'graphql';
+import { Pool } from 'undici';
 import type { GatewayContext } from '../context.js';
 
 export interface SubgraphDataSourceOptions {
@@ -8,30 +9,66 @@ export interface SubgraphDataSourceOptions {
   timeoutMs: number;
   /** Signs the forwarded identity so subgraphs can tell it from a forgery. */
   sharedSecret: string;
+  /** Keep-alive connections kept open to this subgraph. */
+  connections?: number;
 }
 
-/**
- * Calls one subgraph over HTTP. Node's fetch (undici) keeps connections alive and pools them per origin,
- * so a busy gateway does not pay a TCP handshake per subgraph fetch. Every fetch carries the request id.
- */
-export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  private readonly sharedSecret: string;
+type GraphQLResponse = Awaited<ReturnType<GraphQLDataSource['process']>>;
 
-  constructor({ url, timeoutMs, sharedSecret }: SubgraphDataSourceOptions) {
-    const fetcher: Fetcher = (input, init) =>
-      fetch(input, { ...(init as RequestInit), signal: AbortSignal.timeout(timeoutMs) }) as never;
-    super({ url, fetcher });
-    this.sharedSecret = sharedSecret;
+/**
+ * Calls one subgraph over HTTP/1.1 with a pool of keep-alive connections (undici's Pool). It replaces
+ * RemoteGraphQLDataSource, which builds a WHATWG Request and a streamed body for every fetch: profiles showed
+ * that layer as the gateway's own largest cost. Every call carries the request id, the client's address and,
+ * for a signed-in caller, the identity signed with the shared secret (computed once per request).
+ */
+export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
+  private readonly pool: Pool;
+  private readonly path: string;
+
+  constructor(private readonly options: SubgraphDataSourceOptions) {
+    const url = new URL(options.url);
+    this.path = `${url.pathname}${url.search}`;
+    this.pool = new Pool(url.origin, {
+      connections: options.connections ?? 128,
+      keepAliveTimeout: 30_000,
+      headersTimeout: options.timeoutMs,
+      bodyTimeout: options.timeoutMs,
+    });
   }
 
-  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>) {
-    const headers = request.http?.headers;
-    if (!headers) return;
-    if (context?.requestId) headers.set('x-request-id', context.requestId);
+  async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GraphQLResponse> {
+    const { request } = options;
+    const context = options.context as GatewayContext | undefined;
+    const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
+    for (const [name, value] of request.http?.headers ?? []) headers[name] = value;
+    if (context?.requestId) headers['x-request-id'] = context.requestId;
     // Subgraphs trust only the last X-Forwarded-For entry: the one this gateway appends.
-    if (context?.clientAddress) headers.set('x-forwarded-for', context.clientAddress);
-    if (context?.viewer) {
-      for (const [name, value] of Object.entries(signIdentity(context.viewer, this.sharedSecret))) headers.set(name, value);
+    if (context?.clientAddress) headers['x-forwarded-for'] = context.clientAddress;
+    if (context?.viewer) Object.assign(headers, this.identityHeaders(context));
+
+    const response = await this.pool.request({
+      path: this.path,
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ query: request.query, variables: request.variables, operationName: request.operationName }),
+    });
+    const contentType = String(response.headers['content-type'] ?? '');
+    if (contentType.startsWith('application/json') || contentType.startsWith('application/graphql-response+json')) {
+      return (await response.body.json()) as GraphQLResponse;
     }
+    const text = await response.body.text();
+    throw new GraphQLError(`${response.statusCode} from subgraph: ${text.slice(0, 200)}`, {
+      extensions: { code: 'SUBGRAPH_ERROR', http: { status: response.statusCode } },
+    });
+  }
+
+  /** Signed once per request and reused by every fetch of its plan. */
+  private identityHeaders(context: GatewayContext): Record<string, string> {
+    context.signedIdentity ??= signIdentity(context.viewer!, this.options.sharedSecret);
+    return context.signedIdentity;
+  }
+
+  async close() {
+    await this.pool.close();
   }
 }

@@ -1,0 +1,64 @@
+/**
+ * Baselines for the time-sale scenario, as a child process: BENCH_MODE=empty answers every POST at once (the
+ * machine's HTTP ceiling); BENCH_MODE=rowlock claims one unit the naive way, a PostgreSQL row lock:
+ * `update … set remaining = remaining - 1 where remaining > 0` plus a claim row, in one transaction.
+ * Env: PORT, BENCH_DATABASE_URL, BENCH_UNITS. Prints "READY"; GET /remaining answers the units left.
+ */
+import { createServer } from 'node:http';
+import pg from 'pg';
+
+const mode = process.env.BENCH_MODE;
+const pool = mode === 'rowlock' ? new pg.Pool({ connectionString: process.env.BENCH_DATABASE_URL, max: 10 }) : undefined;
+if (pool) {
+  await pool.query('create table if not exists sale (id int primary key, remaining int not null)');
+  await pool.query('create table if not exists claim (id bigserial primary key, sale_id int not null, key text unique not null)');
+  await pool.query('truncate sale, claim');
+  await pool.query('insert into sale values (1, $1)', [Number(process.env.BENCH_UNITS)]);
+}
+
+async function claim(key: string): Promise<string> {
+  const client = await pool!.connect();
+  try {
+    await client.query('begin');
+    const updated = await client.query('update sale set remaining = remaining - 1 where id = 1 and remaining > 0 returning remaining');
+    if (updated.rowCount === 0) {
+      await client.query('rollback');
+      return '{"data":{"claim":{"__typename":"SoldOut"}}}';
+    }
+    await client.query('insert into claim (sale_id, key) values (1, $1)', [key]);
+    await client.query('commit');
+    return '{"data":{"claim":{"__typename":"TimeSaleClaim"}}}';
+  } catch (error) {
+    await client.query('rollback').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+let seq = 0;
+const server = createServer((req, res) => {
+  if (req.method === 'GET' && req.url === '/remaining') {
+    void pool!.query('select remaining from sale where id = 1').then((r) => res.end(JSON.stringify({ remaining: r.rows[0].remaining })));
+    return;
+  }
+  req.resume();
+  req.on('end', () => {
+    res.setHeader('content-type', 'application/json');
+    if (!pool) return res.end('{"data":{"claim":{"__typename":"TimeSaleClaim"}}}');
+    claim(`${process.pid}-${seq++}`).then(
+      (body) => res.end(body),
+      (error) => {
+        res.statusCode = 500;
+        res.end(JSON.stringify({ errors: [{ message: String(error) }] }));
+      },
+    );
+  });
+});
+server.keepAliveTimeout = 60_000;
+await new Promise<void>((resolve) => server.listen(Number(process.env.PORT), '127.0.0.1', resolve));
+console.log('READY ');
+process.on('SIGTERM', () => {
+  server.close();
+  void (pool?.end() ?? Promise.resolve()).then(() => process.exit(0));
+});

@@ -1,0 +1,105 @@
+/**
+ * Load generator process (closed loop): `concurrency` workers each send one unit of work, wait for it, send the
+ * next. A unit is a list of stages run in order, the requests of a stage in parallel (one POST for a gateway;
+ * the subgraph fetches of a plan for the "direct" floor). Undici Pools keep `concurrency` connections per origin.
+ * Prints "MEASURING" when the warm-up ends and "RESULT {…}" at the end. Input: BENCH_LOAD (JSON LoadSpec).
+ */
+import { Pool } from 'undici';
+
+export interface LoadRequest {
+  url: string;
+  /** "__SEQ__" in the body is replaced by a number unique to each request (idempotency keys). */
+  body: string;
+  /** Authorization headers used in turn, one per request (several members). */
+  authorizations?: string[];
+}
+
+export interface LoadSpec {
+  stages: LoadRequest[][];
+  concurrency: number;
+  warmupMs: number;
+  durationMs: number;
+}
+
+export interface LoadResult {
+  requests: number;
+  errors: number;
+  firstError?: string;
+  seconds: number;
+  /** Latency of every measured unit, in ms. */
+  latencies: number[];
+}
+
+const spec = JSON.parse(process.env.BENCH_LOAD!) as LoadSpec;
+const pools = new Map<string, Pool>();
+const pool = (origin: string) => {
+  let found = pools.get(origin);
+  if (!found) pools.set(origin, (found = new Pool(origin, { connections: spec.concurrency, pipelining: 1 })));
+  return found;
+};
+const prepared = spec.stages.map((stage) =>
+  stage.map(({ url, body, authorizations }) => {
+    const parsed = new URL(url);
+    return { pool: pool(parsed.origin), path: parsed.pathname, body, authorizations, templated: body.includes('__SEQ__') };
+  }),
+);
+const headers = { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' };
+
+let seq = 0;
+async function send(request: (typeof prepared)[number][number]): Promise<string | undefined> {
+  const n = seq++;
+  const body = request.templated ? request.body.replaceAll('__SEQ__', `${process.pid}-${n}`) : request.body;
+  const auth = request.authorizations?.length ? { authorization: request.authorizations[n % request.authorizations.length]! } : {};
+  const response = await request.pool.request({ method: 'POST', path: request.path, headers: { ...headers, ...auth }, body });
+  const text = await response.body.text();
+  if (response.statusCode !== 200 || text.includes('"errors"')) return `${response.statusCode} ${text.slice(0, 300)}`;
+  return undefined;
+}
+
+const started = performance.now();
+const measureFrom = started + spec.warmupMs;
+const end = measureFrom + spec.durationMs;
+const latencies: number[] = [];
+let errors = 0;
+let firstError: string | undefined;
+let measuring = false;
+
+async function worker() {
+  while (performance.now() < end) {
+    const t0 = performance.now();
+    let error: string | undefined;
+    try {
+      for (const stage of prepared) {
+        const failures = (await Promise.all(stage.map(send))).filter(Boolean);
+        if (failures.length) {
+          error = failures[0];
+          break;
+        }
+      }
+    } catch (caught) {
+      error = String(caught);
+    }
+    const t1 = performance.now();
+    if (t0 >= measureFrom) {
+      if (error) {
+        errors++;
+        firstError ??= error;
+      } else latencies.push(Math.round((t1 - t0) * 100) / 100);
+    } else if (!measuring && t1 >= measureFrom) {
+      measuring = true;
+      console.log('MEASURING');
+    }
+  }
+}
+
+const timer = setTimeout(() => {
+  if (!measuring) {
+    measuring = true;
+    console.log('MEASURING');
+  }
+}, spec.warmupMs);
+await Promise.all(Array.from({ length: spec.concurrency }, worker));
+clearTimeout(timer);
+const result: LoadResult = { requests: latencies.length, errors, firstError, seconds: spec.durationMs / 1000, latencies };
+console.log(`RESULT ${JSON.stringify(result)}`);
+await Promise.all([...pools.values()].map((p) => p.close()));

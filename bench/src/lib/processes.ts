@@ -1,0 +1,82 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { repoRoot } from './report.js';
+
+let childFileLimit: number | undefined;
+
+/** Children started from now on raise their soft open-files limit to `limit` (at most the hard limit). */
+export function setChildFileLimit(limit: number) {
+  childFileLimit = limit;
+}
+
+/** Every child runs TypeScript the way the services do, with Apollo's telemetry off. */
+export function spawnTs(file: string, env: Record<string, string> = {}, nodeArgs: string[] = []): ChildProcess {
+  const args = [...nodeArgs, '--import', '@swc-node/register/esm-register', file];
+  const [command, argv] = childFileLimit
+    ? ['/bin/sh', ['-c', `ulimit -n ${childFileLimit} && exec "$0" "$@"`, process.execPath, ...args]]
+    : [process.execPath, args];
+  return spawn(command as string, argv as string[], {
+    cwd: repoRoot,
+    env: { ...process.env, NODE_ENV: 'production', APOLLO_TELEMETRY_DISABLED: 'true', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+}
+
+/**
+ * Resolves with the rest of the first stdout line starting with `marker` (e.g. "READY "); other lines are
+ * echoed with a prefix. Rejects if the child exits first or the timeout passes.
+ */
+export function waitForLine(child: ChildProcess, marker: string, label: string, timeoutMs = 180_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${label}: no "${marker.trim()}" within ${timeoutMs} ms`)), timeoutMs);
+    const lines = createInterface({ input: child.stdout! });
+    let done = false;
+    lines.on('line', (line) => {
+      if (!done && line.startsWith(marker)) {
+        done = true;
+        clearTimeout(timer);
+        resolve(line.slice(marker.length));
+      } else if (process.env.BENCH_VERBOSE || !line.startsWith('{')) {
+        console.log(`  [${label}] ${line}`);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      if (!done) reject(new Error(`${label} exited (${code}) before it was ready`));
+    });
+  });
+}
+
+/** Stops a child we started (SIGTERM, then SIGKILL after a grace period). */
+export async function stop(child: ChildProcess | undefined, graceMs = 15_000): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
+}
+
+const CLOCK_TICKS = 100; // USER_HZ on Linux
+
+/** CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat. */
+export function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces) start at ") ".
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+
+/** Resident set size in MB, from /proc/<pid>/status. */
+export function rssMb(pid: number): number {
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Number(match[1]) / 1024 : Number.NaN;
+}
+
+/** The soft and hard limits on open files of this process, from /proc/self/limits. */
+export function openFileLimits(): { soft: number; hard: number } {
+  const match = /Max open files\s+(\d+|unlimited)\s+(\d+|unlimited)/.exec(readFileSync('/proc/self/limits', 'utf8'));
+  const read = (value?: string) => (value === undefined || value === 'unlimited' ? Number.POSITIVE_INFINITY : Number(value));
+  return { soft: read(match?.[1]), hard: read(match?.[2]) };
+}

@@ -1,0 +1,161 @@
+/**
+ * Scenario "time-sale": claimTimeSale through our gateway against two baselines in the same run, a naive PostgreSQL
+ * row-lock claim (a tiny HTTP handler) and an empty HTTP handler (the machine's ceiling).
+ * Burst: BENCH_TS_BUYERS (10000) claims of one unit sent at once against BENCH_TS_UNITS (1000) units: successes,
+ * sold out, errors, oversell (must be 0), p50/p99, wall time. Sustained: BENCH_TS_CLIENTS (500) closed-loop clients
+ * for BENCH_DURATION_S (10) against a sale too big to sell out: claims/s. Buyers are the demo customers plus
+ * BENCH_TS_MEMBERS (20) signed-up members, in turn, each claim with its own idempotency key.
+ */
+import { createInterface } from 'node:readline';
+import { join } from 'node:path';
+import { asMember, createTestDatabase, freePort, graphqlData, type TestDatabase } from '@commerce/testkit';
+import { runLoad } from '../lib/load.js';
+import { spawnTs, stop, waitForLine } from '../lib/processes.js';
+import { benchDir, type Cell, envNumber, percentile, printTable, sleep, sortNumbers, writeResults } from '../lib/report.js';
+import { mapLimit } from '../lib/seed.js';
+import { type Running, startGateway, startSubgraphs, type SubgraphsInfo } from '../lib/supergraph.js';
+
+const buyers = envNumber('BENCH_TS_BUYERS', 10_000);
+const units = envNumber('BENCH_TS_UNITS', 1_000);
+const clients = envNumber('BENCH_TS_CLIENTS', 500);
+const extraMembers = envNumber('BENCH_TS_MEMBERS', 20);
+const durationMs = envNumber('BENCH_DURATION_S', 10) * 1000;
+const BIG = 1_000_000;
+
+const CLAIM = (saleId: string) =>
+  JSON.stringify({ query: `mutation { claimTimeSale(saleId: "${saleId}", quantity: 1, idempotencyKey: "__SEQ__") { __typename } }` });
+
+async function baseline(mode: 'empty' | 'rowlock', database?: TestDatabase, unitCount = units) {
+  const port = await freePort();
+  const child = spawnTs(join(benchDir, 'src/lib/baseline-server.ts'), {
+    PORT: String(port),
+    BENCH_MODE: mode,
+    BENCH_DATABASE_URL: database?.url ?? '',
+    BENCH_UNITS: String(unitCount),
+  });
+  await waitForLine(child, 'READY', mode);
+  return { child, pid: child.pid!, url: `http://127.0.0.1:${port}/graphql`, origin: `http://127.0.0.1:${port}` };
+}
+
+function burst(url: string, body: string, authorizations: string[]) {
+  const child = spawnTs(join(benchDir, 'src/lib/burst-worker.ts'), {
+    BENCH_BURST: JSON.stringify({ url, body, authorizations, count: buyers, connections: Math.min(buyers, 1_000) }),
+  });
+  return new Promise<{ outcomes: Record<string, number>; latencies: number[]; wallMs: number; firstError?: string }>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).on('line', (line) => line.startsWith('RESULT ') && resolve(JSON.parse(line.slice(7))));
+    child.once('exit', (code) => code !== 0 && reject(new Error(`burst worker exited ${code}`)));
+  });
+}
+
+let subgraphs: Running<SubgraphsInfo> | undefined;
+let gateway: Running<{ url: string }> | undefined;
+let database: TestDatabase | undefined;
+const baselines: { child: ReturnType<typeof spawnTs> }[] = [];
+try {
+  console.log(`time-sale scenario: ${buyers} buyers vs ${units} units, then ${clients} clients for ${durationMs / 1000} s; booting…`);
+  // A few members stand in for thousands of buyers, so inventory's per-member claim rate limit is turned off
+  // (TIME_SALE_CLAIM_RATE_LIMIT=0); BENCH_TS_RATE_LIMIT=1 keeps the configured default.
+  const limit = process.env.BENCH_TS_RATE_LIMIT === '1' ? {} : { TIME_SALE_CLAIM_RATE_LIMIT: 0 };
+  subgraphs = await startSubgraphs('bench_timesale', { stores: 1, productsPerStore: 1, variantsPerProduct: 2, initialStock: BIG + units }, limit);
+  gateway = await startGateway('ours', subgraphs.info, { MAX_WS_CONNECTIONS: '100' });
+  const url = gateway.info.url;
+  const [burstVariant, bigVariant] = subgraphs.info.seeded.variants;
+
+  // Buyers: the demo customers and a few new members, logged in through the gateway.
+  const emails = ['alice@demo.commerce', 'bob@demo.commerce'];
+  const run = Date.now().toString(36);
+  await mapLimit([...Array(extraMembers).keys()], 4, async (i) => {
+    const email = `buyer-${run}-${i}@bench.local`;
+    await graphqlData(url, 'mutation ($input: SignUpInput!) { signUp(input: $input) { __typename } }', {
+      input: { email, password: 'demo-password-1', name: `Buyer ${i}` },
+    });
+    emails.push(email);
+  });
+  const authorizations = await mapLimit(emails, 4, async (email) => {
+    const data = await graphqlData(url, 'mutation ($e: String!) { logIn(email: $e, password: "demo-password-1") { ... on Session { accessToken } } }', { e: email });
+    return `Bearer ${data.logIn.accessToken}`;
+  });
+
+  const createSale = async (variant: typeof burstVariant, quantity: number) => {
+    const startsAt = new Date(Date.now() + 2_000);
+    const data = await graphqlData(
+      subgraphs!.info.subgraphUrls.inventory!,
+      `mutation ($input: CreateTimeSaleInput!) { createTimeSale(input: $input) { __typename ... on TimeSale { id } ... on ErrorResult { message } } }`,
+      { input: { variantId: variant!.id, price: 5_000, quantity, startsAt: startsAt.toISOString(), endsAt: new Date(Date.now() + 3_600_000).toISOString(), perMemberLimit: BIG } },
+      asMember(variant!.ownerId, ['CUSTOMER', 'SELLER']),
+    );
+    if (data.createTimeSale.__typename !== 'TimeSale') throw new Error(`createTimeSale: ${JSON.stringify(data.createTimeSale)}`);
+    return data.createTimeSale.id as string;
+  };
+  const burstSale = await createSale(burstVariant, units);
+  const bigSale = await createSale(bigVariant, BIG);
+  await sleep(2_500);
+
+  database = await createTestDatabase('bench_ts_naive');
+  const rowlock = await baseline('rowlock', database);
+  const empty = await baseline('empty');
+  baselines.push(rowlock, empty);
+
+  // Burst.
+  const burstRows: Cell[][] = [];
+  const burstResults: Record<string, unknown> = {};
+  const targets = [
+    { name: 'ours: claimTimeSale via gateway', url, body: CLAIM(burstSale), auth: authorizations },
+    { name: 'naive PostgreSQL row lock', url: rowlock.url, body: '{}', auth: [] },
+    { name: 'empty HTTP handler', url: empty.url, body: '{}', auth: [] },
+  ];
+  for (const target of targets) {
+    console.log(`burst → ${target.name}`);
+    const result = await burst(target.url, target.body, target.auth);
+    const successes = result.outcomes.TimeSaleClaim ?? 0;
+    let remaining: number | null = null;
+    if (target.url === url) {
+      remaining = (await graphqlData(url, `query ($id: ID!) { timeSale(id: $id) { remaining } }`, { id: burstSale })).timeSale.remaining;
+    } else if (target.url === rowlock.url) {
+      remaining = (await (await fetch(`${rowlock.origin}/remaining`)).json()).remaining;
+    }
+    const oversell = target.url === empty.url ? null : Math.max(0, successes - units) + Math.max(0, -(remaining ?? 0));
+    const sorted = sortNumbers(result.latencies);
+    const other = Object.entries(result.outcomes).filter(([k]) => !['TimeSaleClaim', 'SoldOut', 'error', 'RATE_LIMITED'].includes(k)).reduce((s, [, n]) => s + n, 0);
+    burstResults[target.name] = { ...result, latencies: undefined, remaining, oversell };
+    burstRows.push([target.name, buyers, successes, result.outcomes.SoldOut ?? 0, other, result.outcomes.RATE_LIMITED ?? 0, result.outcomes.error ?? 0, oversell, remaining, percentile(sorted, 0.5), percentile(sorted, 0.99), result.wallMs / 1000]);
+    if (result.firstError) console.log(`  first error: ${result.firstError}`);
+  }
+  printTable(
+    `time-sale burst: ${buyers} concurrent buyers vs ${units} units (client: 1000 connections)`,
+    ['target', 'requests', 'successes', 'sold out', 'other typed', 'rate limited', 'errors', 'oversell', 'remaining', 'p50 ms', 'p99 ms', 'wall s'],
+    burstRows,
+  );
+
+  // Sustained: a sale too big to sell out; the row-lock baseline gets as many units.
+  await stop(rowlock.child);
+  const rowlockBig = await baseline('rowlock', database, BIG * 1000);
+  baselines.push(rowlockBig);
+  const sustainedRows: Cell[][] = [];
+  const sustainedResults: Record<string, unknown> = {};
+  const sustainedTargets = [
+    { name: 'ours: claimTimeSale via gateway', pid: gateway.pid, stages: [[{ url, body: CLAIM(bigSale), authorizations }]] },
+    { name: 'naive PostgreSQL row lock', pid: rowlockBig.pid, stages: [[{ url: rowlockBig.url, body: '{}' }]] },
+    { name: 'empty HTTP handler', pid: empty.pid, stages: [[{ url: empty.url, body: '{}' }]] },
+  ];
+  for (const target of sustainedTargets) {
+    console.log(`sustained → ${target.name}`);
+    const result = await runLoad({ stages: target.stages, concurrency: clients, warmupMs: 2_000, durationMs }, [target.pid, subgraphs.pid]);
+    const sorted = sortNumbers(result.latencies);
+    const row = { rps: result.requests / result.seconds, p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), errors: result.errors, cpu: result.cpuPercent[target.pid], subgraphsCpu: result.cpuPercent[subgraphs.pid] };
+    sustainedResults[target.name] = { ...row, firstError: result.firstError };
+    sustainedRows.push([target.name, clients, row.rps, row.p50, row.p99, row.errors, row.cpu, target.pid === gateway.pid ? row.subgraphsCpu : null]);
+    if (result.firstError) console.log(`  first error: ${result.firstError}`);
+  }
+  printTable(
+    `time-sale sustained: ${clients} closed-loop clients, ${durationMs / 1000} s`,
+    ['target', 'clients', 'claims/s', 'p50 ms', 'p99 ms', 'errors', 'server CPU %', 'subgraphs CPU %'],
+    sustainedRows,
+  );
+  await writeResults('time-sale', { settings: { buyers, units, clients, durationMs, members: emails.length }, burst: burstResults, sustained: sustainedResults });
+} finally {
+  await Promise.allSettled(baselines.map((b) => stop(b.child)));
+  await database?.drop();
+  await gateway?.stop();
+  await subgraphs?.stop();
+}
