@@ -3,6 +3,7 @@ import { createCatalogServices, type CatalogServices } from './catalog.services.
 import { seedCatalog } from './catalog.seed.js';
 import { Category } from './category/category.entity.js';
 import { CategoryResolver } from './category/category.resolver.js';
+import { CheckoutVariantResolver } from './checkout/checkout-variant.resolver.js';
 import { CATALOG_DEFAULTS, type CatalogConfig, type CatalogSettings } from './config.js';
 import { type CatalogLoaders, createCatalogLoaders } from './context.js';
 import { migrations } from './migrations/index.js';
@@ -27,7 +28,7 @@ export const catalogSubgraph: SubgraphDefinition<CatalogLoaders, CatalogServices
   dbSchema: 'catalog',
   entities: [Category, Store, StoreFollow, Product, ProductLike, ProductVariant, VariantSalePrice, OutboxMessage],
   migrations,
-  resolvers: [CategoryResolver, StoreResolver, ProductResolver, ProductVariantResolver, VariantAvailabilityResolver, SalePriceResolver],
+  resolvers: [CategoryResolver, StoreResolver, ProductResolver, ProductVariantResolver, VariantAvailabilityResolver, SalePriceResolver, CheckoutVariantResolver],
   referenceResolvers: {
     Store: resolveStoreReference,
     Product: resolveProductReference,

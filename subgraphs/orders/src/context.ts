@@ -2,6 +2,7 @@ import { childrenLoader, entityByIdLoader, type SubgraphContext } from '@commerc
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { OrderLine } from './order-line/order-line.entity.js';
 import { Order } from './order/order.entity.js';
+import type { OrdersServices } from './services.js';
 
 export function createOrdersLoaders(em: EntityManager) {
   return {
@@ -11,4 +12,4 @@ export function createOrdersLoaders(em: EntityManager) {
 }
 
 export type OrdersLoaders = ReturnType<typeof createOrdersLoaders>;
-export type OrdersContext = SubgraphContext<OrdersLoaders>;
+export type OrdersContext = SubgraphContext<OrdersLoaders, OrdersServices>;

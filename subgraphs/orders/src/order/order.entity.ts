@@ -13,6 +13,8 @@ import { OrderStatus } from './order-status.js';
 @Entity({ tableName: 'customer_order' })
 // Serves "my orders", newest first, paged by id.
 @Index({ properties: ['buyerId', 'id'] })
+// Serves a seller's store orders, newest first.
+@Index({ properties: ['storeId', 'id'] })
 @Check({
   name: 'customer_order_amounts_check',
   expression: 'subtotal_amount >= 0 and discount_amount >= 0 and points_used >= 0 and total_amount >= 0',
@@ -22,7 +24,26 @@ import { OrderStatus } from './order-status.js';
   expression: 'total_amount = subtotal_amount - discount_amount - points_used',
 })
 export class Order {
-  [OptionalProps]?: 'status' | 'couponTemplateId' | 'discountAmount' | 'pointsUsedAmount' | 'createdAt' | 'updatedAt';
+  [OptionalProps]?:
+    | 'status'
+    | 'couponTemplateId'
+    | 'discountAmount'
+    | 'pointsUsedAmount'
+    | 'createdAt'
+    | 'updatedAt'
+    | 'storeId'
+    | 'issuedCouponId'
+    | 'timeSaleClaimId'
+    | 'paymentMethod'
+    | 'paymentId'
+    | 'paidAt'
+    | 'cancelledAt'
+    | 'cancelReason'
+    | 'refundRequestedAt'
+    | 'refundReason'
+    | 'refundRejectionReason'
+    | 'refundedAt'
+    | 'deliveredAt';
 
   @Field(() => ID, { description: 'Opaque order ID.' })
   @PrimaryKey({ type: 'uuid' })
@@ -58,6 +79,56 @@ export class Order {
 
   @Property({ type: 'text' })
   currency!: string;
+
+  /** The store that sells every line (one store per order; recorded from the catalog at checkout). */
+  @Property({ type: 'uuid', nullable: true })
+  storeId: string | null = null;
+
+  @Property({ type: 'uuid', nullable: true })
+  issuedCouponId: string | null = null;
+
+  @Property({ type: 'text', nullable: true })
+  timeSaleClaimId: string | null = null;
+
+  @Property({ type: 'text', nullable: true })
+  paymentMethod: string | null = null;
+
+  /** The payment provider's authorization id. */
+  @Property({ type: 'text', nullable: true })
+  paymentId: string | null = null;
+
+  @Field(() => Date, { nullable: true, description: 'When the payment went through.' })
+  @Index()
+  @Property({ type: 'timestamptz', nullable: true })
+  paidAt: Date | null = null;
+
+  @Field(() => Date, { nullable: true, description: 'When the order was cancelled.' })
+  @Property({ type: 'timestamptz', nullable: true })
+  cancelledAt: Date | null = null;
+
+  @Field(() => String, { nullable: true, description: 'Why it was cancelled (e.g. the checkout failure code).' })
+  @Property({ type: 'text', nullable: true })
+  cancelReason: string | null = null;
+
+  @Field(() => Date, { nullable: true, description: 'When the buyer asked for a refund.' })
+  @Property({ type: 'timestamptz', nullable: true })
+  refundRequestedAt: Date | null = null;
+
+  @Field(() => String, { nullable: true, description: 'The reason the buyer gave for the refund.' })
+  @Property({ type: 'text', nullable: true })
+  refundReason: string | null = null;
+
+  @Field(() => String, { nullable: true, description: 'Why the seller turned the refund down.' })
+  @Property({ type: 'text', nullable: true })
+  refundRejectionReason: string | null = null;
+
+  @Field(() => Date, { nullable: true, description: 'When the refund was paid back.' })
+  @Property({ type: 'timestamptz', nullable: true })
+  refundedAt: Date | null = null;
+
+  @Field(() => Date, { nullable: true, description: 'When the buyer received it.' })
+  @Property({ type: 'timestamptz', nullable: true })
+  deliveredAt: Date | null = null;
 
   @Field({ description: 'When the order was placed.' })
   @Property({ type: 'timestamptz', defaultRaw: 'now()' })

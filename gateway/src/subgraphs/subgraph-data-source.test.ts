@@ -1,0 +1,64 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { memberViewer } from '@commerce/kit/http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { GatewayContext } from '../context.js';
+import { SubgraphDataSource } from './subgraph-data-source.js';
+
+// A stand-in subgraph over real HTTP that answers slowly and counts what it receives.
+let server: Server;
+let received: { body: string; identity: string | undefined }[] = [];
+let source: SubgraphDataSource;
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk) => (body += chunk));
+    req.on('end', () => {
+      received.push({ body, identity: req.headers['x-commerce-identity'] as string | undefined });
+      setTimeout(() => {
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ data: { n: received.length } }));
+      }, 100);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  source = new SubgraphDataSource({
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`,
+    timeoutMs: 5_000,
+    sharedSecret: 'a-secret-of-at-least-thirty-two-characters',
+  });
+});
+afterAll(async () => {
+  await source.close();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+const call = (query: string, context: GatewayContext) =>
+  source.process({ kind: 'incoming operation' as never, request: { query, variables: { id: 1 } }, context } as never);
+
+describe('SubgraphDataSource', () => {
+  it('shares identical reads in flight, per caller, and never shares mutations', async () => {
+    received = [];
+    const anonymous = (): GatewayContext => ({ requestId: 'r', viewer: null });
+    const alice = (): GatewayContext => ({ requestId: 'r', viewer: memberViewer('a', ['CUSTOMER'], 's1') });
+    const reads = await Promise.all([
+      ...Array.from({ length: 5 }, () => call('query Q { x }', anonymous())),
+      ...Array.from({ length: 3 }, () => call('query Q { x }', alice())),
+    ]);
+    expect(received).toHaveLength(2);
+    // Each caller gets its own copy: changing one answer leaves the others alone.
+    (reads[0] as { data: { n: number } }).data.n = 99;
+    expect((reads[1] as { data: { n: number } }).data.n).not.toBe(99);
+    expect(received.filter((request) => request.identity !== undefined)).toHaveLength(1);
+
+    received = [];
+    await Promise.all(Array.from({ length: 3 }, () => call('mutation M { x }', anonymous())));
+    expect(received).toHaveLength(3);
+
+    received = [];
+    await call('query Q { x }', anonymous());
+    await call('query Q { x }', anonymous());
+    expect(received).toHaveLength(2);
+  });
+});

@@ -1,0 +1,74 @@
+import { Money } from '@commerce/kit';
+import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { ProductVariant } from '../product-variant/product-variant.stub.js';
+
+export enum CartNoticeKind {
+  PRICE_CHANGED = 'PRICE_CHANGED',
+  OPTIONS_CHANGED = 'OPTIONS_CHANGED',
+  OUT_OF_STOCK = 'OUT_OF_STOCK',
+  UNAVAILABLE = 'UNAVAILABLE',
+}
+registerEnumType(CartNoticeKind, {
+  name: 'CartNoticeKind',
+  description: 'How a variant changed since it went into the cart.',
+  valuesConfig: {
+    PRICE_CHANGED: { description: 'Its price is not the one shown when it was added.' },
+    OPTIONS_CHANGED: { description: 'Its options (size, colour…) were edited.' },
+    OUT_OF_STOCK: { description: 'It cannot be bought now.' },
+    UNAVAILABLE: { description: 'The catalog no longer sells it.' },
+  },
+});
+
+@ObjectType({ description: 'What changed about a cart line since it was added.' })
+export class CartLineNotice {
+  @Field(() => [CartNoticeKind], { description: 'Every change that applies.' })
+  kinds!: CartNoticeKind[];
+
+  @Field({ description: 'A sentence to show the member.' })
+  message!: string;
+
+  @Field(() => Money, { description: 'The unit price when the line was added.' })
+  priceWhenAdded!: Money;
+}
+
+@ObjectType({ description: 'One variant in the cart, at its current price.' })
+export class CartLine {
+  @Field(() => ID, { description: 'Opaque cart line ID.' })
+  id!: string;
+
+  @Field(() => ProductVariant, { description: 'The variant.' })
+  variant!: ProductVariant;
+
+  @Field(() => Int, { description: 'Units wanted.' })
+  quantity!: number;
+
+  @Field(() => Money, { nullable: true, description: 'Current unit price; null when the catalog no longer sells the variant.' })
+  unitPrice!: Money | null;
+
+  @Field(() => Money, { nullable: true, description: 'Current unit price × quantity.' })
+  lineTotal!: Money | null;
+
+  @Field({ description: 'Whether it can be bought now.' })
+  available!: boolean;
+
+  @Field(() => CartLineNotice, { nullable: true, description: 'Set when the variant changed since it was added (price, options, stock).' })
+  notice!: CartLineNotice | null;
+
+  @Field({ description: 'When it was added.' })
+  addedAt!: Date;
+}
+
+@ObjectType({ description: "The calling member's cart. It lives 30 days after its last change." })
+export class Cart {
+  @Field(() => [CartLine], { description: 'Lines, oldest first.' })
+  lines!: CartLine[];
+
+  @Field(() => Money, {
+    nullable: true,
+    description: 'Sum of the available lines at current prices; null for an empty cart (no currency to state).',
+  })
+  subtotal!: Money | null;
+
+  @Field(() => Int, { description: 'Units over all lines.' })
+  itemCount!: number;
+}
