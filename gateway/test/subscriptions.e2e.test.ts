@@ -72,6 +72,30 @@ describe('live stock through the gateway', () => {
     await client.dispose();
   });
 
+  it('pushes a purchase: checkout through the gateway commits stock and every subscriber sees it with catalog fields', async () => {
+    const client = wsClient(supergraph.gatewayUrl);
+    const stream = collect(client, STOCK_WITH_CATALOG_FIELDS, { ids: [MUG] });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const auth = { authorization: `Bearer ${aliceToken}` };
+    const cart = await graphqlData(supergraph.gatewayUrl, `mutation ($v: ID!) { addToCart(variantId: $v, quantity: 2) { lines { id variant { id } } } }`, { v: MUG }, auth);
+    const line = cart.addToCart.lines.find((entry: any) => entry.variant.id === MUG).id;
+    const before = (await graphqlData(supergraph.gatewayUrl, `{ productVariant(id: "${MUG}") { stock { onHand } } }`)).productVariant.stock.onHand;
+    const order = await graphqlData(
+      supergraph.gatewayUrl,
+      `mutation ($input: CheckoutInput!) { checkout(input: $input) { __typename ... on Order { status } } }`,
+      { input: { cartLineIds: [line], paymentMethod: 'card:visa-4242', idempotencyKey: `e2e-${Date.now()}` } },
+      auth,
+    );
+    expect(order.checkout).toEqual({ __typename: 'Order', status: 'PAID' });
+    const events = await stream.waitFor((received) => received.some((event) => event.stockChanged.onHand === before - 2));
+    expect(events.at(-1)!.stockChanged).toMatchObject({
+      onHand: before - 2,
+      variant: { sku: 'JG-EM-WHT', product: { name: 'Enamel Mug', store: { name: 'Joon Gear' } } },
+    });
+    stream.stop();
+    await client.dispose();
+  });
+
   it('serves identical subscriptions from one upstream subscription, and coalesces a burst to its final value', async () => {
     const clients = Array.from({ length: 6 }, () => wsClient(supergraph.gatewayUrl));
     const streams = clients.map((client) => collect(client, `subscription ($ids: [ID!]!) { stockChanged(variantIds: $ids) { available } }`, { ids: [LINEN_SHIRT_L] }));

@@ -46,6 +46,8 @@ export async function startSupergraph(
     MEMBERS_URL: subgraphUrls.members,
     CATALOG_URL: subgraphUrls.catalog,
     INVENTORY_URL: subgraphUrls.inventory,
+    COUPONS_URL: subgraphUrls.coupons,
+    ORDERS_URL: subgraphUrls.orders,
     OUTBOX_POLL_MS: 100,
     SMTP_URL: mail.url,
     PASSWORD_HASH_COST: 10,
