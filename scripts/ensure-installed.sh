@@ -4,6 +4,7 @@
 set -e
 cd "$(dirname "$0")/.."
 if [ ! -x node_modules/.bin/node ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "Installing dependencies (npm ci)…"
-  npm ci --no-audit --no-fund --loglevel=error
+  echo "Installing dependencies…"
+  # Not `npm ci`: the lock file cannot list other platforms' optional packages the registry here does not serve.
+  npm install --no-audit --no-fund --loglevel=error
 fi
