@@ -13,6 +13,8 @@ import { ProductVariantResolver } from './product-variant/product-variant.resolv
 import { StockReservationLine } from './reservation/stock-reservation-line.entity.js';
 import { StockReservation } from './reservation/stock-reservation.entity.js';
 import { StockReservationResolver } from './reservation/stock-reservation.resolver.js';
+import { StockReturn } from './reservation/stock-return.entity.js';
+import { StockReturnResolver } from './reservation/stock-return.resolver.js';
 import { StockLevel } from './stock/stock-level.entity.js';
 import { StockLevelResolver } from './stock/stock-level.resolver.js';
 import { StockMovement } from './stock/stock-movement.entity.js';
@@ -26,12 +28,13 @@ import { TimeSaleClaimResolver, TimeSaleResolver } from './time-sale/time-sale.r
 export const inventorySubgraph: SubgraphDefinition<InventoryLoaders, InventoryServices, InventoryConfig> = {
   name: 'inventory',
   dbSchema: 'inventory',
-  entities: [StockLevel, StockMovement, TimeSale, StoreOwner, StockReservation, StockReservationLine, LowStockAlert, TimeSaleClaimRecord, OutboxMessage],
+  entities: [StockLevel, StockMovement, TimeSale, StoreOwner, StockReservation, StockReservationLine, LowStockAlert, TimeSaleClaimRecord, StockReturn, OutboxMessage],
   migrations,
   resolvers: [
     ProductVariantResolver,
     StockLevelResolver,
     StockReservationResolver,
+    StockReturnResolver,
     StoreRegistrationResolver,
     LowStockAlertResolver,
     LiveStockResolver,

@@ -16,6 +16,7 @@ import { MembersByEmailDomainResolver } from './member/members-by-email-domain.r
 import { seedMembers } from './member/member.seed.js';
 import { migrations } from './migrations/index.js';
 import { PointEntry } from './points/point-entry.entity.js';
+import { PointReleaseTombstone } from './points/point-release-tombstone.entity.js';
 import { PointWallet } from './points/point-wallet.entity.js';
 import { PointsInternalResolver } from './points/points-internal.resolver.js';
 import { PointsResolver } from './points/points.resolver.js';
@@ -30,7 +31,7 @@ import { WishlistResolver } from './wishlist/wishlist.resolver.js';
 export const membersSubgraph: SubgraphDefinition<MembersLoaders, MembersServices, MembersConfig> = {
   name: 'members',
   dbSchema: 'members',
-  entities: [Member, DeviceSession, RefreshToken, EmailToken, ShippingAddress, WishlistItem, PointWallet, PointEntry, OutboxMessage],
+  entities: [Member, DeviceSession, RefreshToken, EmailToken, ShippingAddress, WishlistItem, PointWallet, PointEntry, PointReleaseTombstone, OutboxMessage],
   migrations,
   resolvers: [
     MemberResolver,

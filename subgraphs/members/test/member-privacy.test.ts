@@ -134,7 +134,7 @@ describe('profile, addresses and wishlist', () => {
     );
     const inaccessible = fields.filter((field) => field.directives?.some((directive) => directive.name.value === 'inaccessible'));
     expect(inaccessible.map((field) => field.name.value).sort()).toEqual(
-      ['confirmPointReservation', 'grantSellerRole', 'memberCanPurchase', 'membersByEmailDomain', 'refundPoints', 'releasePointReservation', 'reservePoints', 'spendPoints'],
+      ['confirmPointReservation', 'grantSellerRole', 'memberCanPurchase', 'membersByEmailDomain', 'refundPointReservation', 'refundPoints', 'releasePointReservation', 'reservePoints', 'spendPoints'],
     );
   });
 });

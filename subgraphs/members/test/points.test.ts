@@ -115,3 +115,81 @@ describe('reservations for the order saga', () => {
     expect(response.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 });
+
+describe('refunds and tombstones of order reservations', () => {
+  const REFUND = `mutation ($o: ID!, $a: Int!, $k: String!) { refundPointReservation(orderId: $o, amount: $a, idempotencyKey: $k) {
+    id kind amount { amount } } }`;
+  const refund = (o: string, a: number, k: string) => graphqlData(members.url, REFUND, { o, a, k }, service()).then((data) => data.refundPointReservation);
+
+  async function paidOrder(name: string, charge: number, used: number) {
+    const member = await newMember(members.url, name);
+    await graphqlData(members.url, CHARGE, { a: charge, k: 'seed' }, member.headers);
+    const order = orderId();
+    await graphqlData(members.url, RESERVE, { m: member.id, o: order, a: used }, service());
+    await graphqlData(members.url, CONFIRM, { o: order }, service());
+    return { member, order };
+  }
+
+  it('gives a confirmed reservation back; a repeated key returns the first entry and gives nothing more', async () => {
+    const { member, order } = await paidOrder('refundres', 100, 60);
+    expect(await balanceOf(member.headers)).toBe(40);
+    const first = await refund(order, 60, `refund:${order}`);
+    expect(first).toMatchObject({ kind: 'REFUND', amount: { amount: 60 } });
+    const again = await Promise.all([1, 2, 3].map(() => refund(order, 60, `refund:${order}`)));
+    expect(again.map((entry) => entry.id)).toEqual([first.id, first.id, first.id]);
+    expect(await balanceOf(member.headers)).toBe(100);
+  });
+
+  it('never gives back more than the reservation took across keys, however many refunds race', async () => {
+    const { member, order } = await paidOrder('refundrace', 500, 100);
+    const results = await Promise.all(Array.from({ length: 12 }, (_, i) => refund(order, 30, `part-${i}`)));
+    const given = results.filter((entry) => entry !== null).map((entry) => entry.amount.amount);
+    expect(given.reduce((sum, amount) => sum + amount, 0)).toBe(100);
+    expect(given.sort((a, b) => a - b)).toEqual([10, 30, 30, 30]);
+    expect(await balanceOf(member.headers)).toBe(500);
+    expect(await refund(order, 1, 'late')).toBeNull();
+    // The entry-based refund shares the same account: nothing left there either.
+    const [reserve] = await members.app.orm.em.fork().execute(`select id from members.point_entry where kind = 'RESERVE' and idempotency_key = ?`, [order]);
+    const REFUND_ENTRY = `mutation ($m: ID!, $e: ID!, $a: Int!, $k: String!) { refundPoints(memberId: $m, entryId: $e, amount: $a, idempotencyKey: $k) { id } }`;
+    const over = await graphqlRequest(members.url, REFUND_ENTRY, { m: member.id, e: reserve!.id, a: 1, k: 'entry' }, service());
+    expect(over.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('refuses an order that held nothing, an unconfirmed reservation, and members', async () => {
+    const member = await newMember(members.url, 'refundbad');
+    await graphqlData(members.url, CHARGE, { a: 50, k: 'seed' }, member.headers);
+    const code = async (o: string, headers = service()) => (await graphqlRequest(members.url, REFUND, { o, a: 5, k: `k-${o}` }, headers)).errors?.[0]?.extensions?.code;
+    expect(await code(orderId())).toBe('NOT_FOUND');
+    const held = orderId();
+    await graphqlData(members.url, RESERVE, { m: member.id, o: held, a: 20 }, service());
+    expect(await code(held)).toBe('CONFLICT');
+    expect(await code(held, member.headers)).toBe('FORBIDDEN');
+    expect(await balanceOf(member.headers)).toBe(30);
+  });
+
+  it('remembers a release of an order that held nothing, so a reserve arriving later holds nothing', async () => {
+    const member = await newMember(members.url, 'tombstone');
+    await graphqlData(members.url, CHARGE, { a: 100, k: 'seed' }, member.headers);
+    const order = orderId();
+    expect((await graphqlData(members.url, RELEASE, { o: order }, service())).releasePointReservation).toBeNull();
+    const late = (await graphqlData(members.url, RESERVE, { m: member.id, o: order, a: 40 }, service())).reservePoints;
+    expect(late).toMatchObject({ __typename: 'PointReservation', status: 'RELEASED', amount: { amount: 0 } });
+    expect(await balanceOf(member.headers)).toBe(100);
+    expect((await graphqlRequest(members.url, CONFIRM, { o: order }, service())).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+  });
+
+  it('a reserve and a release racing for one order end with nothing held, whichever wins', async () => {
+    const member = await newMember(members.url, 'tombrace');
+    await graphqlData(members.url, CHARGE, { a: 1_000, k: 'seed' }, member.headers);
+    await Promise.all(
+      Array.from({ length: 10 }, async () => {
+        const order = orderId();
+        await Promise.all([
+          graphqlData(members.url, RESERVE, { m: member.id, o: order, a: 10 }, service()),
+          graphqlData(members.url, RELEASE, { o: order }, service()),
+        ]);
+      }),
+    );
+    expect(await balanceOf(member.headers)).toBe(1_000);
+  });
+});

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
  */
 export class ContractStandIn {
   /** orderKey → coupon reservation. */
-  readonly coupons = new Map<string, { issuedCouponId: string; status: 'RESERVED' | 'CONFIRMED' | 'RELEASED'; discount: number }>();
+  readonly coupons = new Map<string, { issuedCouponId: string; status: 'RESERVED' | 'CONFIRMED' | 'RELEASED' | 'RESTORED'; discount: number }>();
   /** Issued coupon ids that answer CouponNotApplicable. */
   readonly notApplicable = new Set<string>();
   couponDiscount = 3_000;
@@ -61,6 +61,13 @@ export class ContractStandIn {
       if (reservation) reservation.status = 'RELEASED';
       else this.coupons.set(v.k, { issuedCouponId: '', status: 'RELEASED', discount: 0 });
       return { releaseCouponReservation: true };
+    }
+    if (query.includes('restoreCoupon(')) {
+      // The contract: USED (here CONFIRMED) → back to the member once; anything else changes nothing and answers false.
+      const reservation = this.coupons.get(v.k);
+      if (reservation?.status !== 'CONFIRMED') return { restoreCoupon: false };
+      reservation.status = 'RESTORED';
+      return { restoreCoupon: true };
     }
     if (query.includes('timeSaleClaimForCheckout(')) return { timeSaleClaimForCheckout: this.claims.get(v.id) ?? null };
     if (query.includes('consumeTimeSaleClaim(')) {

@@ -1,10 +1,10 @@
-import { requireMember } from '@commerce/kit';
+import { isUuid, requireMember } from '@commerce/kit';
 import { Arg, Args, ArgsType, Authorized, Ctx, Directive, Field, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { claimCoupon, redeemCouponCode } from '../claim/claim.service.js';
 import type { CouponsContext } from '../context.js';
 import { CouponTemplate } from '../coupon-template/coupon-template.entity.js';
 import { getCouponTemplate } from '../coupon-template/coupon-template.service.js';
-import { confirmCouponReservation, releaseCouponReservation, reserveCoupon } from '../reservation/reservation.service.js';
+import { confirmCouponReservation, releaseCouponReservation, reserveCoupon, restoreCoupon } from '../reservation/reservation.service.js';
 import { CouponLineInput } from './coupon-line.input.js';
 import { ClaimCouponResult, CouponQuoteResult, RedeemCouponCodeResult, ReserveCouponResult } from './coupon.results.js';
 import { IssuedCouponStatus } from './issued-coupon-status.js';
@@ -75,7 +75,12 @@ export class IssuedCouponResolver {
   @Authorized('SERVICE')
   @Directive('@inaccessible')
   @Mutation(() => ReserveCouponResult, { description: 'Internal (order saga): holds the coupon for an order at the discount the lines earn. Idempotent per orderKey.' })
-  reserveCoupon(@Args() args: ReserveCouponArgs, @Ctx() { em }: CouponsContext) {
+  async reserveCoupon(@Args() args: ReserveCouponArgs, @Ctx() { em, services }: CouponsContext) {
+    // A coupon claimed a moment ago may still be on its way from the Redis stream to PostgreSQL: write the stream
+    // through first, so a checkout right after a claim finds it.
+    if (isUuid(args.issuedCouponId) && (await em.count(IssuedCoupon, { id: args.issuedCouponId.toLowerCase() })) === 0) {
+      await services.persister?.drain();
+    }
     return reserveCoupon(em, args.issuedCouponId, args.memberId, args.orderKey, args.lines);
   }
 
@@ -91,6 +96,16 @@ export class IssuedCouponResolver {
   @Mutation(() => Boolean, { description: 'Internal (order saga): the order failed; RESERVED → AVAILABLE. False when nothing was held.' })
   releaseCouponReservation(@orderKey() key: string, @Ctx() { em }: CouponsContext) {
     return releaseCouponReservation(em, key);
+  }
+
+  @Authorized('SERVICE')
+  @Directive('@inaccessible')
+  @Mutation(() => Boolean, {
+    description:
+      'Internal (order cancellation/refund): a paid order gave its coupon back; USED → AVAILABLE, or EXPIRED when past its expiry. True when this call restored it; a repeat changes nothing and answers false.',
+  })
+  restoreCoupon(@orderKey() key: string, @Ctx() { em }: CouponsContext) {
+    return restoreCoupon(em, key);
   }
 
   @FieldResolver(() => CouponTemplate, { description: 'The terms of the coupon.' })

@@ -89,3 +89,23 @@ export async function releaseCouponReservation(em: EntityManager, orderKey: stri
   );
   return ((result as { affectedRows?: number }).affectedRows ?? 0) === 1;
 }
+
+/**
+ * USED → AVAILABLE (or EXPIRED when past its expiry): a paid order was cancelled or refunded, and the rules
+ * give its coupon back. The order key is cleared with it (the table ties RESERVED/USED to an order), which is
+ * what makes a repeat harmless: it finds nothing under the key, changes nothing and answers false, and can
+ * never touch the coupon once a later order has reserved it again. A coupon still RESERVED is left alone:
+ * `releaseCouponReservation` is for that.
+ */
+export async function restoreCoupon(em: EntityManager, orderKey: string): Promise<boolean> {
+  checkOrderKey(orderKey);
+  const result = await em.execute(
+    `update "coupons"."issued_coupon"
+        set "status" = case when "expires_at" is null or "expires_at" > now() then 'AVAILABLE' else 'EXPIRED' end,
+            "order_key" = null, "discount_amount" = null, "used_at" = null
+      where "order_key" = ? and "status" = 'USED'`,
+    [orderKey],
+    'run',
+  );
+  return ((result as { affectedRows?: number }).affectedRows ?? 0) === 1;
+}

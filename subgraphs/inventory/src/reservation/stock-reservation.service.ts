@@ -25,7 +25,7 @@ class OutOfStockSignal extends Error {
 }
 
 /** Checks the request and orders lines by variant id: every transaction locks stock rows in that order, so none deadlock. */
-function normalizeLines(lines: { variantId: string; quantity: number }[]) {
+export function normalizeLines(lines: { variantId: string; quantity: number }[]) {
   if (lines.length === 0 || lines.length > MAX_LINES) throw badUserInput(`Reserve 1 to ${MAX_LINES} lines.`, 'lines');
   const normalized = lines.map((line) => {
     if (!Number.isInteger(line.quantity) || line.quantity < 1) throw badUserInput('quantity must be at least 1.', 'quantity');
@@ -37,7 +37,7 @@ function normalizeLines(lines: { variantId: string; quantity: number }[]) {
   return normalized.sort((a, b) => a.variantId.localeCompare(b.variantId));
 }
 
-function checkKey(key: string): string {
+export function checkKey(key: string): string {
   if (key.length < 1 || key.length > 200) throw badUserInput('key must be 1 to 200 characters.', 'key');
   return key;
 }

@@ -4,6 +4,7 @@ import { fail } from '../common/error-results.js';
 import { Member } from '../member/member.entity.js';
 import { PointEntryKind } from './point-entry-kind.js';
 import { PointEntry } from './point-entry.entity.js';
+import { PointReleaseTombstone } from './point-release-tombstone.entity.js';
 import { InsufficientPoints, PointReservation, PointReservationStatus } from './points.results.js';
 
 export const POINT_CURRENCY = 'KRW';
@@ -145,11 +146,24 @@ async function reservationOf(em: EntityManager, reserve: PointEntry): Promise<Po
   });
 }
 
-/** Holds points for an order (saga step); the order ID is the idempotency key. */
+/**
+ * Serializes a reserve and a release of the same order that has no RESERVE yet: both take this lock, so the
+ * release either sees the reserve (and gives it back) or leaves its tombstone before the reserve looks.
+ */
+const lockOrder = (tx: EntityManager, orderId: string) => tx.execute(`select pg_advisory_xact_lock(hashtextextended(?, 0))`, [`points:${orderId}`]);
+
+/**
+ * Holds points for an order (saga step); the order ID is the idempotency key. An order already released (the
+ * saga gave up before this call arrived) holds nothing and answers RELEASED.
+ */
 export async function reservePoints(em: EntityManager, memberId: string, orderId: string, amount: number) {
   checkAmount(amount);
   await requireMemberExists(em, memberId);
   return withWallet(em, memberId, async (wallet) => {
+    await lockOrder(wallet.em, orderId);
+    if (!(await findReserve(wallet.em, orderId)) && (await wallet.em.count(PointReleaseTombstone, { orderId })) > 0) {
+      return Object.assign(new PointReservation(), { orderId, memberId, amount: points(0), status: PointReservationStatus.RELEASED });
+    }
     const result = await append(wallet, { kind: PointEntryKind.RESERVE, idempotencyKey: orderId, delta: -amount, memo: `Order ${orderId}` });
     return result instanceof PointEntry ? reservationOf(wallet.em, result) : result;
   });
@@ -170,14 +184,55 @@ export async function confirmReservation(em: EntityManager, orderId: string): Pr
 
 /**
  * Gives held points back. Idempotent; CONFLICT once confirmed (refund instead). Null when nothing was held
- * for the order, so a saga may compensate a step that never happened.
+ * for the order, so a saga may compensate a step that never happened; that release is remembered (a
+ * tombstone), so a reserve arriving after it holds nothing.
  */
 export async function releaseReservation(em: EntityManager, orderId: string): Promise<PointReservation | null> {
+  let reserve = await findReserve(em, orderId);
+  if (!reserve) {
+    // Under the order's lock a reserve either committed already (release it below) or will find the tombstone.
+    reserve = await em.transactional(async (tx) => {
+      await lockOrder(tx, orderId);
+      const found = await findReserve(tx, orderId);
+      if (!found) await tx.execute(`insert into "members"."point_release_tombstone" ("order_id") values (?) on conflict do nothing`, [orderId]);
+      return found;
+    });
+    if (!reserve) return null;
+  }
+  const held = reserve;
+  return withWallet(em, held.memberId, async (wallet) => {
+    if (await findEntry(wallet.em, held.memberId, PointEntryKind.CONFIRM, orderId)) throw conflict(`The points of order ${orderId} were used; refund them instead.`);
+    await append(wallet, { kind: PointEntryKind.RELEASE, idempotencyKey: orderId, delta: -held.delta, memo: held.memo });
+    return reservationOf(wallet.em, held);
+  });
+}
+
+/**
+ * Gives back the points a cancelled or refunded order used: up to what its confirmed reservation took, less
+ * what was refunded of it already under any key (so refunds of one order never add up to more than it used),
+ * checked under the wallet lock. `amount` is clamped to what is left; null when nothing is left. A repeated
+ * key returns its first entry. NOT_FOUND when the order held no points; CONFLICT while it is not confirmed.
+ */
+export async function refundReservation(em: EntityManager, orderId: string, amount: number, idempotencyKey: string): Promise<PointEntry | null> {
+  checkAmount(amount);
+  checkKey(idempotencyKey);
   const reserve = await findReserve(em, orderId);
-  if (!reserve) return null;
+  if (!reserve) throw notFound('PointReservation', orderId);
   return withWallet(em, reserve.memberId, async (wallet) => {
-    if (await findEntry(wallet.em, reserve.memberId, PointEntryKind.CONFIRM, orderId)) throw conflict(`The points of order ${orderId} were used; refund them instead.`);
-    await append(wallet, { kind: PointEntryKind.RELEASE, idempotencyKey: orderId, delta: -reserve.delta, memo: reserve.memo });
-    return reservationOf(wallet.em, reserve);
+    const existing = await findEntry(wallet.em, reserve.memberId, PointEntryKind.REFUND, idempotencyKey);
+    if (existing) return existing;
+    if (!(await findEntry(wallet.em, reserve.memberId, PointEntryKind.CONFIRM, orderId))) {
+      throw conflict(`The points of order ${orderId} are not confirmed; release them instead.`);
+    }
+    const refunds = await wallet.em.find(PointEntry, { memberId: reserve.memberId, kind: PointEntryKind.REFUND, relatedEntryId: reserve.id });
+    const left = -reserve.delta - refunds.reduce((sum, refund) => sum + refund.delta, 0);
+    if (left <= 0) return null;
+    return (await append(wallet, {
+      kind: PointEntryKind.REFUND,
+      idempotencyKey,
+      delta: Math.min(amount, left),
+      memo: reserve.memo,
+      relatedEntryId: reserve.id,
+    })) as PointEntry;
   });
 }

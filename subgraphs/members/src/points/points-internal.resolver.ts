@@ -2,8 +2,8 @@ import { requireUuid } from '@commerce/kit';
 import { Arg, Args, Authorized, Ctx, Directive, ID, Mutation, Resolver } from 'type-graphql';
 import type { MembersContext } from '../context.js';
 import { PointEntry } from './point-entry.entity.js';
-import { confirmReservation, refundPoints, releaseReservation, reservePoints, spendPoints } from './point-ledger.service.js';
-import { RefundPointsArgs, ReservePointsArgs, SpendPointsArgs } from './points.inputs.js';
+import { confirmReservation, refundPoints, refundReservation, releaseReservation, reservePoints, spendPoints } from './point-ledger.service.js';
+import { RefundPointReservationArgs, RefundPointsArgs, ReservePointsArgs, SpendPointsArgs } from './points.inputs.js';
 import { PointReservation, ReservePointsResult, SpendPointsResult } from './points.results.js';
 
 const orderId = () => Arg('orderId', () => ID, { description: 'The order the points are held for.' });
@@ -41,8 +41,18 @@ export class PointsInternalResolver {
 
   @Authorized('SERVICE')
   @Directive('@inaccessible')
-  @Mutation(() => PointReservation, { nullable: true, description: 'Internal (order saga): the order failed; the held points come back. Null when nothing was held.' })
+  @Mutation(() => PointReservation, { nullable: true, description: 'Internal (order saga): the order failed; the held points come back. Null when nothing was held; a later reserve for the order then holds nothing.' })
   releasePointReservation(@orderId() id: string, @Ctx() { em }: MembersContext) {
     return releaseReservation(em, requireUuid(id, 'orderId'));
+  }
+
+  @Authorized('SERVICE')
+  @Directive('@inaccessible')
+  @Mutation(() => PointEntry, {
+    nullable: true,
+    description: 'Internal (order cancellation/refund): gives back points a paid order used, at most what its confirmed reservation took across all keys. Null when nothing is left to give back.',
+  })
+  refundPointReservation(@Args() args: RefundPointReservationArgs, @Ctx() { em }: MembersContext) {
+    return refundReservation(em, requireUuid(args.orderId, 'orderId'), args.amount, args.idempotencyKey);
   }
 }

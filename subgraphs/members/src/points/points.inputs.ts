@@ -41,3 +41,15 @@ export class ReservePointsArgs {
   @Field(() => Int, { description: 'Points to hold (KRW), at least 1.' })
   amount!: number;
 }
+
+@ArgsType()
+export class RefundPointReservationArgs {
+  @Field(() => ID, { description: 'The paid order whose confirmed reservation is given back.' })
+  orderId!: string;
+
+  @Field(() => Int, { description: 'Points to give back, at least 1; clamped to what is left of the reservation.' })
+  amount!: number;
+
+  @Field({ description: 'Repeating a key returns the first result and changes nothing, e.g. `refund:<order id>`.' })
+  idempotencyKey!: string;
+}

@@ -79,7 +79,7 @@ export class OrderLifecycleResolver {
   }
 
   @Authorized()
-  @Mutation(() => OrderChangeResult, { description: "The seller approves a refund: the payment and points go back." })
+  @Mutation(() => OrderChangeResult, { description: 'The seller approves a refund: payment, stock, points and coupon go back.' })
   approveRefund(@orderIdArg() orderId: string, @Ctx() context: OrdersContext): Promise<Order | ErrorResult> {
     return transition(lifecycle(context), orderId, 'approveRefund');
   }

@@ -20,13 +20,15 @@ export const TRANSITIONS: Record<string, { from: OrderStatus[]; to: OrderStatus;
 export type TransitionName = keyof typeof TRANSITIONS;
 
 /**
- * What goes back, as outbox topics delivered after the status change commits:
- * - a cancellation (before shipping) returns the payment, the stock, the points and the coupon;
- * - an approved refund (goods came back) returns the payment and the points; the coupon stays used and the
- *   stock is not put back automatically: the seller inspects the return and adjusts stock.
+ * What goes back, as outbox topics delivered after the status change commits. Cancelling or refunding a paid
+ * order undoes the whole sale: the payment, the stock (`stock.return`: on_hand grows by the order's lines), the
+ * points it used and its coupon (`coupon.restore`: USED → AVAILABLE, or EXPIRED past its expiry). Each
+ * delivery is idempotent on the callee's side under a key derived from the order id, so a redelivery gives
+ * nothing back twice. An approved refund returns the stock automatically too: the seller accepted the goods
+ * back by approving; damaged units are then written off with an ordinary stock adjustment.
  */
 export const EFFECTS: Partial<Record<TransitionName, string[]>> = {
-  cancelByBuyer: ['payment.refund', 'stock.return', 'points.refund', 'coupon.release'],
-  cancelBySeller: ['payment.refund', 'stock.return', 'points.refund', 'coupon.release'],
-  approveRefund: ['payment.refund', 'points.refund'],
+  cancelByBuyer: ['payment.refund', 'stock.return', 'points.refund', 'coupon.restore'],
+  cancelBySeller: ['payment.refund', 'stock.return', 'points.refund', 'coupon.restore'],
+  approveRefund: ['payment.refund', 'stock.return', 'points.refund', 'coupon.restore'],
 };

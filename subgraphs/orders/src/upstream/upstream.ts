@@ -115,6 +115,16 @@ export class Upstream {
     return data.releaseStockReservation;
   }
 
+  /** Puts a cancelled or refunded order's units back on hand; inventory acts once per key. */
+  async returnStock(key: string, lines: { variantId: string; quantity: number }[], reason: string): Promise<boolean> {
+    const data = await this.call<{ returnStock: boolean }>(
+      this.config.INVENTORY_URL,
+      'mutation ($key: String!, $lines: [StockLineInput!]!, $reason: String!) { returnStock(key: $key, lines: $lines, reason: $reason) }',
+      { key, lines, reason },
+    );
+    return data.returnStock;
+  }
+
   async reservePoints(memberId: string, orderId: string, amount: number): Promise<true | Refusal> {
     const data = await this.call<{ reservePoints: { __typename: string; code?: string; message?: string } }>(
       this.config.MEMBERS_URL,
@@ -132,6 +142,15 @@ export class Upstream {
 
   async releasePoints(orderId: string): Promise<void> {
     await this.call(this.config.MEMBERS_URL, 'mutation ($id: ID!) { releasePointReservation(orderId: $id) { status } }', { id: orderId });
+  }
+
+  /** Gives back the points a paid order used; members never refunds more than the order's reservation took. */
+  async refundPoints(orderId: string, amount: number, idempotencyKey: string): Promise<void> {
+    await this.call(
+      this.config.MEMBERS_URL,
+      'mutation ($id: ID!, $a: Int!, $k: String!) { refundPointReservation(orderId: $id, amount: $a, idempotencyKey: $k) { id } }',
+      { id: orderId, a: amount, k: idempotencyKey },
+    );
   }
 
   async reserveCoupon(
@@ -198,5 +217,11 @@ export class Upstream {
       { id: claimId },
     );
     return data.releaseTimeSaleClaim;
+  }
+
+  /** USED → AVAILABLE (or EXPIRED) for a cancelled or refunded order's coupon; false when nothing is used under the key. */
+  async restoreCoupon(orderKey: string): Promise<boolean> {
+    const data = await this.call<{ restoreCoupon: boolean }>(this.config.COUPONS_URL, 'mutation ($k: String!) { restoreCoupon(orderKey: $k) }', { k: orderKey });
+    return data.restoreCoupon;
   }
 }
