@@ -23,12 +23,17 @@ export interface Running<Info> {
 }
 
 /** One child process running all five subgraphs on a fresh database with the demo shop plus `seed`. */
-export async function startSubgraphs(label: string, seed: Partial<SeedPlan>, config: Record<string, unknown> = {}): Promise<Running<SubgraphsInfo>> {
-  const child = spawnTs(join(benchDir, 'src/lib/subgraphs-process.ts'), {
-    BENCH_LABEL: label,
-    BENCH_SEED: JSON.stringify(seed),
-    BENCH_SUBGRAPH_CONFIG: JSON.stringify(config),
-  });
+export async function startSubgraphs(
+  label: string,
+  seed: Partial<SeedPlan>,
+  config: Record<string, unknown> = {},
+  nodeArgs: string[] = [],
+): Promise<Running<SubgraphsInfo>> {
+  const child = spawnTs(
+    join(benchDir, 'src/lib/subgraphs-process.ts'),
+    { BENCH_LABEL: label, BENCH_SEED: JSON.stringify(seed), BENCH_SUBGRAPH_CONFIG: JSON.stringify(config) },
+    nodeArgs,
+  );
   const info = JSON.parse(await waitForLine(child, 'READY ', 'subgraphs')) as SubgraphsInfo;
   return { child, pid: child.pid!, info, stop: () => stop(child) };
 }

@@ -22,8 +22,15 @@ const extraMembers = envNumber('BENCH_TS_MEMBERS', 20);
 const durationMs = envNumber('BENCH_DURATION_S', 10) * 1000;
 const BIG = 1_000_000;
 
+/**
+ * One operation text with variables, as real clients send it: the gateway then parses, validates and plans it once.
+ * (Inlining the idempotency key into the text made every request a new document, re-planned each time.)
+ */
 const CLAIM = (saleId: string) =>
-  JSON.stringify({ query: `mutation { claimTimeSale(saleId: "${saleId}", quantity: 1, idempotencyKey: "__SEQ__") { __typename } }` });
+  JSON.stringify({
+    query: 'mutation Claim($saleId: ID!, $key: String!) { claimTimeSale(saleId: $saleId, quantity: 1, idempotencyKey: $key) { __typename } }',
+    variables: { saleId, key: '__SEQ__' },
+  });
 
 async function baseline(mode: 'empty' | 'rowlock', database?: TestDatabase, unitCount = units) {
   const port = await freePort();
@@ -56,8 +63,10 @@ try {
   // A few members stand in for thousands of buyers, so inventory's per-member claim rate limit is turned off
   // (TIME_SALE_CLAIM_RATE_LIMIT=0); BENCH_TS_RATE_LIMIT=1 keeps the configured default.
   const limit = process.env.BENCH_TS_RATE_LIMIT === '1' ? {} : { TIME_SALE_CLAIM_RATE_LIMIT: 0 };
-  subgraphs = await startSubgraphs('bench_timesale', { stores: 1, productsPerStore: 1, variantsPerProduct: 2, initialStock: BIG + units }, limit);
-  gateway = await startGateway('ours', subgraphs.info, { MAX_WS_CONNECTIONS: '100' });
+  // BENCH_CPU_PROF=1: profile our gateway and the subgraphs (files in bench/results/profiles).
+  const profile = process.env.BENCH_CPU_PROF === '1' ? ['--cpu-prof', '--cpu-prof-dir', join(benchDir, 'results/profiles')] : [];
+  subgraphs = await startSubgraphs('bench_timesale', { stores: 1, productsPerStore: 1, variantsPerProduct: 2, initialStock: BIG + units }, limit, profile);
+  gateway = await startGateway('ours', subgraphs.info, { MAX_WS_CONNECTIONS: '100' }, profile);
   const url = gateway.info.url;
   const [burstVariant, bigVariant] = subgraphs.info.seeded.variants;
 

@@ -30,8 +30,35 @@ export interface AccessTokenVerifierOptions {
  */
 export function createAccessTokenVerifier({ jwksUrl, redis }: AccessTokenVerifierOptions) {
   const jwks = createRemoteJWKSet(new URL(jwksUrl), { cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000 });
+  // A token's signature never changes: verify it once (jose verifies EdDSA through WebCrypto, a tenth of the
+  // gateway's CPU under load) and remember its claims until it expires. The session check below still runs on
+  // every request, so logging out is as immediate as before.
+  const verified = new Map<string, AccessTokenClaims>();
+  const MAX_REMEMBERED = 50_000;
+
+  async function verifySignature(token: string): Promise<AccessTokenClaims> {
+    const known = verified.get(token);
+    if (known && (known.exp ?? 0) * 1000 > Date.now()) return known;
+    const claims = await verifyAndRead(token);
+    if (verified.size >= MAX_REMEMBERED) verified.delete(verified.keys().next().value!);
+    verified.set(token, claims);
+    return claims;
+  }
 
   async function verifyToken(token: string): Promise<Viewer & { expiresAt: number }> {
+    const claims = await verifySignature(token);
+    if ((await redis.exists(`session:${claims.sid}`)) === 0) throw unauthenticated('The session has ended; log in again.');
+    return {
+      memberId: claims.sub,
+      roles: claims.roles,
+      sessionId: claims.sid,
+      service: null,
+      canPurchase: claims.cp !== false,
+      expiresAt: (claims.exp ?? 0) * 1000,
+    };
+  }
+
+  async function verifyAndRead(token: string): Promise<AccessTokenClaims> {
     let claims: AccessTokenClaims;
     try {
       ({ payload: claims } = (await jwtVerify(token, jwks, {
@@ -47,15 +74,7 @@ export function createAccessTokenVerifier({ jwksUrl, redis }: AccessTokenVerifie
     if (typeof claims.sub !== 'string' || typeof claims.sid !== 'string' || !Array.isArray(claims.roles)) {
       throw unauthenticated('The access token is not valid.');
     }
-    if ((await redis.exists(`session:${claims.sid}`)) === 0) throw unauthenticated('The session has ended; log in again.');
-    return {
-      memberId: claims.sub,
-      roles: claims.roles,
-      sessionId: claims.sid,
-      service: null,
-      canPurchase: claims.cp !== false,
-      expiresAt: (claims.exp ?? 0) * 1000,
-    };
+    return claims;
   }
 
   return {
