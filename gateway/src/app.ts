@@ -15,6 +15,9 @@ import { Redis } from 'ioredis';
 import { createAccessTokenVerifier } from './auth/access-token-verifier.js';
 import type { GatewayConfig, SubgraphName } from './config.js';
 import type { GatewayContext } from './context.js';
+import { GatewayMetrics } from './metrics/gateway-metrics.js';
+import { corsMiddleware } from './http/cors.js';
+import { operationLimitsPlugin } from './limits/index.js';
 import { SubgraphDataSource } from './subgraphs/subgraph-data-source.js';
 import { SubscriptionHub } from './subscriptions/subscription-hub.js';
 import { startGatewaySubscriptions } from './subscriptions/subscription-server.js';
@@ -48,6 +51,7 @@ export async function createGatewayApp(config: GatewayConfig): Promise<GatewayAp
   const development = config.NODE_ENV === 'development';
   // Read by ApolloGateway's constructor; must be set before it runs.
   if (!config.APOLLO_TELEMETRY) process.env.APOLLO_TELEMETRY_DISABLED = 'true';
+  const metrics = new GatewayMetrics();
   const dataSources = new Map<string, SubgraphDataSource>();
   const subgraphUrl = (name: string, composedUrl?: string) =>
     config.subgraphUrls[name as SubgraphName] ?? composedUrl ?? planner?.subgraphUrls.get(name) ?? '';
@@ -59,7 +63,7 @@ export async function createGatewayApp(config: GatewayConfig): Promise<GatewayAp
         timeoutMs: config.SUBGRAPH_TIMEOUT_MS,
         sharedSecret: config.GATEWAY_SHARED_SECRET,
       });
-      dataSources.set(name, source);
+      dataSources.set(name, metrics.instrument(name, source));
     }
     return source;
   };
@@ -90,7 +94,13 @@ export async function createGatewayApp(config: GatewayConfig): Promise<GatewayAp
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.SHUTDOWN_GRACE_MS }),
       landingPage(config),
+      metrics.apolloPlugin<GatewayContext>(),
+      operationLimitsPlugin(config.operationLimits),
     ],
+    // Said explicitly because the gateway relies on both: no batches (one operation per request, so the
+    // limits above hold per request), and CSRF prevention for simple-form posts and GETs.
+    allowBatchedHttpRequests: false,
+    csrfPrevention: true,
   });
   await apollo.start();
   const currentPlanner = () => {
@@ -113,14 +123,24 @@ export async function createGatewayApp(config: GatewayConfig): Promise<GatewayAp
     tokens,
     maxConnections: config.MAX_WS_CONNECTIONS,
     maxSubscriptionsPerConnection: config.MAX_SUBSCRIPTIONS_PER_CONNECTION,
+    limits: config.operationLimits,
   });
+  metrics.observe({ connections: () => websockets.connections, subscriptions: () => hub.stats });
 
+  app.get('/metrics', metrics.handler());
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', service: 'gateway' });
   });
   app.use(
     '/graphql',
-    express.json({ limit: '1mb' }),
+    corsMiddleware(config.CORS_ORIGINS),
+    express.json({ limit: config.MAX_REQUEST_BYTES }),
+    // Express 5 leaves req.body unset for bodies it does not parse (no or another content type); Apollo
+    // then refuses them itself (CSRF prevention, 400) instead of the integration answering 500.
+    (req, _res, next) => {
+      req.body ??= {};
+      next();
+    },
     expressMiddleware(apollo, {
       context: async ({ req }) => ({
         requestId: req.get('x-request-id') ?? randomUUID(),

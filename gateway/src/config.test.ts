@@ -33,4 +33,18 @@ describe('readGatewayConfig', () => {
   it('names a bad variable', () => {
     expect(() => readGatewayConfig({ PORT: 'eighty', ORDERS_URL: 'nope' })).toThrow(/PORT[\s\S]*ORDERS_URL|ORDERS_URL[\s\S]*PORT/);
   });
+
+  it('reads operation limits and CORS origins, refusing a wildcard', () => {
+    expect(readGatewayConfig({})).toMatchObject({
+      operationLimits: { maxDepth: 15, maxAliases: 50, maxCost: 5_000 },
+      MAX_REQUEST_BYTES: 1024 * 1024,
+      CORS_ORIGINS: [],
+    });
+    expect(readGatewayConfig({ CORS_ORIGINS: 'https://a.example, http://localhost:5173' }).CORS_ORIGINS).toEqual([
+      'https://a.example',
+      'http://localhost:5173',
+    ]);
+    expect(() => readGatewayConfig({ CORS_ORIGINS: '*' })).toThrow(/CORS_ORIGINS/);
+    expect(() => readGatewayConfig({ CORS_ORIGINS: 'https://a.example/app' })).toThrow(/CORS_ORIGINS/);
+  });
 });

@@ -39,6 +39,23 @@ export function readGatewayConfig(env: Record<string, string | undefined> = proc
        * Off unless an operator opts in.
        */
       APOLLO_TELEMETRY: booleanFlag(false),
+      /** Operation limits, checked before planning (HTTP) or subscribing (WebSocket). */
+      MAX_QUERY_DEPTH: z.coerce.number().int().min(1).default(15),
+      MAX_ALIASES: z.coerce.number().int().min(0).default(50),
+      /** Field selections after fragment expansion, each multiplied by the `first` of the list fields above it. */
+      MAX_QUERY_COST: z.coerce.number().int().min(1).default(5_000),
+      /** Larger request bodies get 413 PAYLOAD_TOO_LARGE before they are parsed. */
+      MAX_REQUEST_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
+      /**
+       * Browser origins allowed to call the gateway, comma separated (e.g. https://shop.example.com). None by
+       * default; `*` is refused because responses may carry a member's data to a page that sent their token.
+       */
+      CORS_ORIGINS: z
+        .string()
+        .default('')
+        .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean))
+        .refine((origins) => !origins.includes('*'), 'list the allowed origins; `*` is not accepted')
+        .refine((origins) => origins.every((origin) => URL.canParse(origin) && new URL(origin).origin === origin), 'each origin is scheme://host[:port], without a path'),
       SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
       SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
       MEMBERS_URL: optionalUrl,
@@ -63,6 +80,7 @@ export function readGatewayConfig(env: Record<string, string | undefined> = proc
     INTROSPECTION: explicit('INTROSPECTION') ? Boolean(parsed.INTROSPECTION) : development,
     LANDING_PAGE: explicit('LANDING_PAGE') ? Boolean(parsed.LANDING_PAGE) : development,
     managedFederation: Boolean(parsed.APOLLO_KEY),
+    operationLimits: { maxDepth: parsed.MAX_QUERY_DEPTH, maxAliases: parsed.MAX_ALIASES, maxCost: parsed.MAX_QUERY_COST },
     membersJwksUrl: parsed.MEMBERS_JWKS_URL ?? new URL('/.well-known/jwks.json', membersUrl).toString(),
     /** Subgraph URLs that replace the ones composed into the supergraph (containers, tests). */
     subgraphUrls: Object.fromEntries(

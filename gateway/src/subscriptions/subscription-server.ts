@@ -1,10 +1,11 @@
 import type { Server } from 'node:http';
 import type { Viewer } from '@commerce/kit/http';
-import { getOperationAST, GraphQLError, parse } from 'graphql';
+import { type DocumentNode, getOperationAST, GraphQLError, parse } from 'graphql';
 import { CloseCode, type Context } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { AccessTokenVerifier } from '../auth/access-token-verifier.js';
+import { checkOperationLimits, type OperationLimits } from '../limits/index.js';
 import type { SubscriptionHub } from './subscription-hub.js';
 import type { SupergraphPlanner } from './supergraph-planner.js';
 
@@ -15,6 +16,8 @@ export interface GatewaySubscriptionOptions {
   tokens: AccessTokenVerifier;
   maxConnections: number;
   maxSubscriptionsPerConnection: number;
+  /** The same depth, alias and cost limits as over HTTP. */
+  limits: OperationLimits;
 }
 
 interface ConnectionState {
@@ -31,7 +34,7 @@ const codedError = (message: string, code: string) => new GraphQLError(message, 
  * closed (4401) when the token expires. Only subscriptions are served here; each is executed by the hub.
  */
 export function startGatewaySubscriptions(options: GatewaySubscriptionOptions) {
-  const { httpServer, hub, planner, tokens, maxConnections, maxSubscriptionsPerConnection } = options;
+  const { httpServer, hub, planner, tokens, maxConnections, maxSubscriptionsPerConnection, limits } = options;
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
   const states = new WeakMap<Context, ConnectionState>();
   let connections = 0;
@@ -67,18 +70,20 @@ export function startGatewaySubscriptions(options: GatewaySubscriptionOptions) {
       onClose: (ctx) => clearTimeout(states.get(ctx)?.expiry),
       onSubscribe: (ctx, id, payload) => {
         const state = states.get(ctx)!;
-        let operationKind: string | undefined;
+        let document: DocumentNode;
         try {
-          operationKind = getOperationAST(parse(payload.query), payload.operationName)?.operation;
+          document = parse(payload.query);
         } catch {
           return; // graphql-ws reports the syntax error itself
         }
-        if (operationKind !== 'subscription') {
+        if (getOperationAST(document, payload.operationName)?.operation !== 'subscription') {
           return [codedError('Only subscriptions are served over WebSocket; send queries and mutations over HTTP.', 'BAD_REQUEST')];
         }
         if (state.subscriptions.size >= maxSubscriptionsPerConnection) {
           return [codedError(`At most ${maxSubscriptionsPerConnection} subscriptions per connection.`, 'SUBSCRIPTION_LIMIT')];
         }
+        const tooLarge = checkOperationLimits(document, payload.operationName, payload.variables, limits);
+        if (tooLarge) return [tooLarge];
         state.subscriptions.add(id);
       },
       onComplete: (ctx, id) => {

@@ -24,3 +24,4 @@ export * from './outbox/outbox-relay.js';
 export * from './services/service-client.js';
 export * from './redis/redis-pubsub.js';
 export * from './server/subscription-server.js';
+export * from './metrics/index.js';

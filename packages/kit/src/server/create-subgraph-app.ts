@@ -14,6 +14,7 @@ import { refuseDevelopmentSecrets } from '../config/parse-env.js';
 import { createOrm, migrate, type Orm, withSchemaLock } from '../db/create-orm.js';
 import { createFormatError } from '../errors/format-error.js';
 import { verifyIdentity } from '../identity/identity-headers.js';
+import { createMetrics, type Metrics, registerDbPoolMetrics } from '../metrics/index.js';
 import type { Viewer } from '../identity/viewer.js';
 import { createRedis } from '../redis/create-redis.js';
 import { createRedisPubSub } from '../redis/redis-pubsub.js';
@@ -33,6 +34,8 @@ export interface SubgraphApp<Services = unknown> {
   orm: Orm;
   redis: Redis;
   services: Services;
+  /** Its Prometheus registry (served at GET /metrics); add subgraph-specific metrics on `metrics.registry`. */
+  metrics: Metrics;
   /** Binds the HTTP server; port 0 picks a free port. Resolves with the GraphQL endpoint URL. */
   listen(port: number, host?: string): Promise<string>;
   /** Stops accepting, lets in-flight requests finish (up to the grace period), stops workers, closes the pools. */
@@ -69,7 +72,7 @@ async function openRuntime<Config extends SubgraphConfig>(
 /**
  * Boots a subgraph: opens its database schema and applies migrations, optionally seeds demo data,
  * connects Redis, builds its services, starts its background work, and serves GraphQL at /graphql with
- * /health and /ready beside it. Nothing happens on import; each subgraph's `main.ts` only reads env and calls this.
+ * /health, /ready and /metrics (Prometheus) beside it. Nothing happens on import; each subgraph's `main.ts` only reads env and calls this.
  */
 export async function createSubgraphApp<Loaders, Services, Config extends SubgraphConfig>(
   definition: SubgraphDefinition<Loaders, Services, Config>,
@@ -84,6 +87,13 @@ export async function createSubgraphApp<Loaders, Services, Config extends Subgra
   app.disable('x-powered-by');
   const httpServer = createServer(app);
   let draining = false;
+  const metrics = createMetrics({ service: definition.name });
+  try {
+    const pool = await orm.em.getConnection().getNativeClient();
+    registerDbPoolMetrics(metrics.registry, pool, config.DB_POOL_MAX);
+  } catch {
+    // A driver without a pg pool: no pool gauges.
+  }
 
   const createContext = (viewer: Viewer | null, requestId: string): SubgraphContext<Loaders, Services> => {
     const em = orm.em.fork();
@@ -98,6 +108,7 @@ export async function createSubgraphApp<Loaders, Services, Config extends Subgra
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.SHUTDOWN_GRACE_MS }),
       ApolloServerPluginLandingPageDisabled(),
+      metrics.apolloPlugin(),
       ...(config.INLINE_TRACE ? [] : [ApolloServerPluginInlineTraceDisabled()]),
     ],
   });
@@ -114,6 +125,7 @@ export async function createSubgraphApp<Loaders, Services, Config extends Subgra
     const report = await checkReadiness(orm, redis);
     res.status(report.ready ? 200 : 503).json(report);
   });
+  app.get('/metrics', metrics.handler());
   definition.routes?.(app, { ...runtime, services });
   app.use(
     '/graphql',
@@ -145,6 +157,7 @@ export async function createSubgraphApp<Loaders, Services, Config extends Subgra
     orm,
     redis,
     services,
+    metrics,
     async listen(port, host = '127.0.0.1') {
       const bound = await listen(httpServer, port, host);
       return `http://${host}:${bound}/graphql`;

@@ -1,0 +1,2 @@
+export * from './limits-plugin.js';
+export * from './operation-limits.js';

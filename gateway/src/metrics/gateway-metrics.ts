@@ -1,0 +1,78 @@
+import type { GraphQLDataSource } from '@apollo/gateway';
+import { LATENCY_BUCKETS, Metrics } from '@commerce/kit/metrics';
+import { Gauge, Histogram } from 'prom-client';
+
+export interface GatewayLiveStats {
+  /** Open graphql-ws sockets. */
+  connections(): number;
+  /** Subscriptions clients hold, and the shared upstream subscriptions on subgraphs behind them. */
+  subscriptions(): { subscribers: number; upstreamSubscriptions: number };
+}
+
+/**
+ * The gateway's registry: the kit's GraphQL request metrics, subgraph fetch latency per subgraph, and gauges for
+ * WebSocket connections and subscriptions, read at scrape time from whatever `observe` was given.
+ */
+export class GatewayMetrics extends Metrics {
+  readonly subgraphFetch: Histogram<'subgraph' | 'outcome'>;
+  private live?: GatewayLiveStats;
+
+  constructor() {
+    super({ service: 'gateway' });
+    const registers = [this.registry];
+    this.subgraphFetch = new Histogram({
+      name: 'gateway_subgraph_fetch_duration_seconds',
+      help: 'Latency of the gateway\'s fetches to each subgraph, by outcome ("ok", or "error" when it threw or answered errors).',
+      labelNames: ['subgraph', 'outcome'],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
+    const metrics = this;
+    new Gauge({
+      name: 'gateway_websocket_connections',
+      help: 'Open graphql-ws connections.',
+      registers,
+      collect() {
+        if (metrics.live) this.set(metrics.live.connections());
+      },
+    });
+    new Gauge({
+      name: 'gateway_subscriptions_active',
+      help: 'Subscriptions clients hold on the gateway.',
+      registers,
+      collect() {
+        if (metrics.live) this.set(metrics.live.subscriptions().subscribers);
+      },
+    });
+    new Gauge({
+      name: 'gateway_upstream_subscriptions',
+      help: 'Upstream subscriptions the gateway holds on subgraphs (identical client subscriptions share one).',
+      registers,
+      collect() {
+        if (metrics.live) this.set(metrics.live.subscriptions().upstreamSubscriptions);
+      },
+    });
+  }
+
+  /** Where the live gauges read from; set once the WebSocket server and the hub exist. */
+  observe(live: GatewayLiveStats) {
+    this.live = live;
+  }
+
+  /** Times every `process` call of one subgraph's data source (plan fetches and per-event subscription fetches). */
+  instrument<Source extends GraphQLDataSource<any>>(subgraph: string, source: Source): Source {
+    const process = source.process.bind(source);
+    source.process = (async (options) => {
+      const end = this.subgraphFetch.startTimer({ subgraph });
+      try {
+        const response = await process(options);
+        end({ outcome: response.errors?.length ? 'error' : 'ok' });
+        return response;
+      } catch (error) {
+        end({ outcome: 'error' });
+        throw error;
+      }
+    }) as Source['process'];
+    return source;
+  }
+}

@@ -1,0 +1,3 @@
+export * from './db-pool-metrics.js';
+export * from './label-cap.js';
+export * from './metrics.js';
