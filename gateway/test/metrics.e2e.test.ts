@@ -1,5 +1,5 @@
 import { demoId } from '@commerce/demo-data';
-import { graphqlData, graphqlRequest } from '@commerce/testkit';
+import { graphqlData, graphqlRequest, type MetricSample, parseMetrics } from '@commerce/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningSupergraph, startSupergraph } from './supergraph-harness.js';
 import { collect, wsClient } from './ws-client.js';
@@ -11,37 +11,19 @@ beforeAll(async () => {
 });
 afterAll(() => supergraph?.close());
 
-interface Sample {
-  name: string;
-  labels: Record<string, string>;
-  value: number;
-}
-
-/** Parses the Prometheus text format (enough of it for these assertions). */
-function parseMetrics(text: string): Sample[] {
-  const samples: Sample[] = [];
-  for (const line of text.split('\n')) {
-    const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})?\s+(\S+)$/.exec(line);
-    if (!match) continue;
-    const labels: Record<string, string> = {};
-    for (const [, key, value] of (match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)) labels[key!] = value!;
-    samples.push({ name: match[1]!, labels, value: Number(match[3]) });
-  }
-  return samples;
-}
 
 /** A sample's value; 0 when the series does not exist yet. */
-function value(samples: Sample[], name: string, labels: Record<string, string>): number {
+function value(samples: MetricSample[], name: string, labels: Record<string, string>): number {
   return samples.find((sample) => sample.name === name && Object.entries(labels).every(([key, v]) => sample.labels[key] === v))?.value ?? 0;
 }
 
-async function scrape(url = supergraph.gatewayUrl): Promise<Sample[]> {
+async function scrape(url = supergraph.gatewayUrl): Promise<MetricSample[]> {
   const response = await fetch(url.replace(/\/graphql$/, '/metrics'));
   expect(response.status).toBe(200);
   return parseMetrics(await response.text());
 }
 
-const fetches = (samples: Sample[], subgraph: string) =>
+const fetches = (samples: MetricSample[], subgraph: string) =>
   value(samples, 'gateway_subgraph_fetch_duration_seconds_count', { subgraph, outcome: 'ok' });
 
 async function until(predicate: () => boolean | Promise<boolean>, timeoutMs = 5_000) {
@@ -84,7 +66,7 @@ describe('gateway GET /metrics', () => {
   });
 
   it('shows a graphql-ws subscription in the connection and subscription gauges, and drops it when it ends', async () => {
-    const gauges = (samples: Sample[]) => ({
+    const gauges = (samples: MetricSample[]) => ({
       connections: value(samples, 'gateway_websocket_connections', {}),
       subscriptions: value(samples, 'gateway_subscriptions_active', {}),
       upstream: value(samples, 'gateway_upstream_subscriptions', {}),

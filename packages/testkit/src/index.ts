@@ -4,3 +4,4 @@ export * from './test-database.js';
 export * from './test-redis.js';
 export * from './identity.js';
 export * from './mail-catcher.js';
+export * from './prometheus.js';

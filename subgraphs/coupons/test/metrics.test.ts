@@ -1,5 +1,5 @@
 import { demoId } from '@commerce/kit';
-import { graphqlData, graphqlRequest, type RunningSubgraph, startTestSubgraph } from '@commerce/testkit';
+import { graphqlData, graphqlRequest, type MetricSample, parseMetrics, type RunningSubgraph, startTestSubgraph } from '@commerce/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
 
@@ -10,30 +10,12 @@ beforeAll(async () => {
 });
 afterAll(() => subgraph?.close());
 
-interface Sample {
-  name: string;
-  labels: Record<string, string>;
-  value: number;
-}
 
-/** Parses the Prometheus text format (enough of it for these assertions). */
-function parseMetrics(text: string): Sample[] {
-  const samples: Sample[] = [];
-  for (const line of text.split('\n')) {
-    const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})?\s+(\S+)$/.exec(line);
-    if (!match) continue;
-    const labels: Record<string, string> = {};
-    for (const [, key, value] of (match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)) labels[key!] = value!;
-    samples.push({ name: match[1]!, labels, value: Number(match[3]) });
-  }
-  return samples;
-}
-
-function value(samples: Sample[], name: string, labels: Record<string, string>): number | undefined {
+function value(samples: MetricSample[], name: string, labels: Record<string, string>): number | undefined {
   return samples.find((sample) => sample.name === name && Object.entries(labels).every(([key, v]) => sample.labels[key] === v))?.value;
 }
 
-async function scrape(): Promise<{ status: number; contentType: string; samples: Sample[] }> {
+async function scrape(): Promise<{ status: number; contentType: string; samples: MetricSample[] }> {
   const response = await fetch(subgraph.url.replace(/\/graphql$/, '/metrics'));
   return { status: response.status, contentType: response.headers.get('content-type') ?? '', samples: parseMetrics(await response.text()) };
 }
