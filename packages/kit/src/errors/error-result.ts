@@ -14,3 +14,8 @@ export abstract class ErrorResult {
   @Field({ description: 'A human-readable explanation.' })
   message!: string;
 }
+
+/** Builds a typed business failure: `fail(SoldOut, 'All gone.', { remaining: 0 })`. */
+export function fail<T extends ErrorResult>(type: new () => T, message: string, extra: Partial<T> = {}): T {
+  return Object.assign(new type(), { message }, extra);
+}

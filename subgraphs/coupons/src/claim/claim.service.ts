@@ -1,10 +1,10 @@
-import { badUserInput, isUuid, uuidv7 } from '@commerce/kit';
+import { badUserInput, fail, isUuid, uuidv7 } from '@commerce/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { normalizeCouponCode } from '../coupon-template/coupon-code.js';
 import type { CouponTemplate } from '../coupon-template/coupon-template.entity.js';
 import { IssuedCouponSource } from '../issued-coupon/issued-coupon-status.js';
 import { IssuedCoupon } from '../issued-coupon/issued-coupon.entity.js';
-import { AlreadyClaimed, CouponExpired, CouponNotFound, CouponNotStarted, CouponSoldOut, fail } from '../issued-coupon/coupon.results.js';
+import { AlreadyClaimed, CouponExpired, CouponNotFound, CouponNotStarted, CouponSoldOut } from '../issued-coupon/coupon.results.js';
 import type { CouponsServices } from '../services.js';
 
 const MAX_KEY_LENGTH = 100;

@@ -2,11 +2,6 @@ import { ErrorResult, Money } from '@commerce/kit';
 import { createUnionType, Field, ObjectType } from 'type-graphql';
 import { IssuedCoupon } from './issued-coupon.entity.js';
 
-/** Builds a typed business failure: `fail(CouponSoldOut, 'All gone.')`. */
-export function fail<T extends ErrorResult>(type: new () => T, message: string): T {
-  return Object.assign(new type(), { message });
-}
-
 @ObjectType({ implements: ErrorResult, description: 'No coupon template has this ID or code, or it cannot be taken this way.' })
 export class CouponNotFound extends ErrorResult {
   override code = 'COUPON_NOT_FOUND';

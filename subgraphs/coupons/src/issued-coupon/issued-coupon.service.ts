@@ -1,8 +1,8 @@
-import { badUserInput, isUuid, Money } from '@commerce/kit';
+import { badUserInput, fail, isUuid, Money } from '@commerce/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { CouponTemplate } from '../coupon-template/coupon-template.entity.js';
 import { calculateDiscount, checkLines, type DiscountLine, type DiscountOutcome } from '../discount/discount.js';
-import { CouponNotApplicable, CouponQuote, fail } from './coupon.results.js';
+import { CouponNotApplicable, CouponQuote } from './coupon.results.js';
 import { IssuedCouponStatus } from './issued-coupon-status.js';
 import { IssuedCoupon } from './issued-coupon.entity.js';
 

@@ -1,9 +1,9 @@
 import { LockMode } from '@mikro-orm/core';
-import { badUserInput, isUuid, Money } from '@commerce/kit';
+import { badUserInput, fail, isUuid, Money } from '@commerce/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { CouponTemplate } from '../coupon-template/coupon-template.entity.js';
 import { calculateDiscount, type DiscountLine } from '../discount/discount.js';
-import { CouponNotApplicable, CouponReservation, fail } from '../issued-coupon/coupon.results.js';
+import { CouponNotApplicable, CouponReservation } from '../issued-coupon/coupon.results.js';
 import { IssuedCouponStatus } from '../issued-coupon/issued-coupon-status.js';
 import { IssuedCoupon } from '../issued-coupon/issued-coupon.entity.js';
 import { CURRENCY, outcomeReason, readLines, unusableReason } from '../issued-coupon/issued-coupon.service.js';

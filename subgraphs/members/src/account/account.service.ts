@@ -1,5 +1,4 @@
-import { badUserInput, requireMember } from '@commerce/kit';
-import { fail } from '../common/error-results.js';
+import { badUserInput, fail, requireMember } from '@commerce/kit';
 import { currentRequestMeta } from '../common/request-meta.js';
 import { isUniqueViolation } from '../common/unique-violation.js';
 import type { MembersContext } from '../context.js';

@@ -1,6 +1,5 @@
-import { badUserInput, conflict, Money, notFound } from '@commerce/kit';
+import { badUserInput, conflict, fail, Money, notFound } from '@commerce/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { fail } from '../common/error-results.js';
 import { Member } from '../member/member.entity.js';
 import { PointEntryKind } from './point-entry-kind.js';
 import { PointEntry } from './point-entry.entity.js';

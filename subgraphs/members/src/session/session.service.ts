@@ -1,7 +1,6 @@
-import { notFound, requireMember, requireUuid } from '@commerce/kit';
+import { fail, notFound, requireMember, requireUuid } from '@commerce/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { normalizeEmail } from '../account/password-policy.js';
-import { fail } from '../common/error-results.js';
 import { currentRequestMeta } from '../common/request-meta.js';
 import { hashToken, newSecretToken } from '../common/secret-token.js';
 import type { MembersContext } from '../context.js';
