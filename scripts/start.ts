@@ -59,6 +59,7 @@ async function ensureDatabase() {
 
 async function checkRedis() {
   const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  // The failure surfaces from connect() below, with a message; the event would only repeat it.
   redis.on('error', () => {});
   try {
     await redis.connect();

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import { demoId } from '@commerce/demo-data';
-import { graphqlData, graphqlRequest } from '@commerce/testkit';
+import { eventually, graphqlData, graphqlRequest } from '@commerce/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningSupergraph, startSupergraph } from './supergraph-harness.js';
 import { collect, wsClient } from './ws-client.js';
@@ -114,18 +114,6 @@ async function createSale(quantity: number, perMemberLimit: number): Promise<str
   return data.createTimeSale.id;
 }
 
-async function eventually<T>(check: () => Promise<T>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-}
-
 beforeAll(async () => {
   supergraph = await startSupergraph('time-sale', { SUBSCRIPTION_COALESCE_MS: '50' });
   sellerToken = await logIn('mina@demo.commerce', 'demo-password-1');
@@ -191,7 +179,7 @@ describe('time-sale claims through the gateway', () => {
         [saleId],
       );
       expect(row).toEqual({ claims: granted.length, units: 500, claimed: 500 });
-    });
+    }, 15_000, 100);
     const [overLimit] = await em().execute<{ over: number }[]>(
       `select count(*)::int as over from (select member_id from inventory.time_sale_claim where sale_id = ? group by member_id having sum(quantity) > 2) m`,
       [saleId],
@@ -219,6 +207,6 @@ describe('time-sale claims through the gateway', () => {
     await eventually(async () => {
       const data = await graphqlData(supergraph.gatewayUrl, `{ productVariant(id: "${LINEN_SHIRT_L}") { activeSalePrice { amount } } }`);
       expect(data.productVariant.activeSalePrice).toEqual({ amount: 29_000 });
-    });
+    }, 15_000, 100);
   });
 });

@@ -5,3 +5,4 @@ export * from './test-redis.js';
 export * from './identity.js';
 export * from './mail-catcher.js';
 export * from './prometheus.js';
+export * from './eventually.js';

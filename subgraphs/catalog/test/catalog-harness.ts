@@ -57,20 +57,6 @@ export function caller(url: string) {
 export const member = (memberId: string) => asMember(memberId, ['CUSTOMER']);
 export const admin = (memberId = randomUUID()) => asMember(memberId, ['CUSTOMER', 'ADMIN']);
 
-/** Polls until `check` passes or `timeoutMs` runs out (then fails with its last error). */
-export async function eventually(check: () => Promise<void> | void, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-  }
-}
-
 export const CREATE_STORE = `mutation ($input: CreateStoreInput!) { createStore(input: $input) { id name description owner { id } followerCount } }`;
 export const CREATE_PRODUCT = `mutation ($input: CreateProductInput!) { createProduct(input: $input) {
   id name brand description imageUrls likeCount inStock category { slug } store { id }
@@ -103,3 +89,4 @@ export async function createProductAs(
   const data = await caller(url).data(CREATE_PRODUCT, { input }, member(ownerId));
   return data.createProduct;
 }
+export { eventually } from '@commerce/testkit';

@@ -1,5 +1,5 @@
 import { demoId } from '@commerce/kit';
-import { asMember } from '@commerce/testkit';
+import { asMember, eventually } from '@commerce/testkit';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp as createOrders } from '../src/app.js';
@@ -37,18 +37,6 @@ async function change(field: string, orderId: string, headers: Record<string, st
   const { graphqlRequest } = await import('@commerce/testkit');
   const response = await graphqlRequest(commerce.ordersUrl, CHANGE(field, reason ? ', reason: $reason' : ''), { id: orderId, ...(reason ? { reason } : {}) }, headers);
   return response.errors ? { error: response.errors[0]!.extensions?.code } : response.data[field];
-}
-
-async function eventually(check: () => Promise<void>, timeoutMs = 5_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
 }
 
 describe('order lifecycle', () => {

@@ -1,5 +1,5 @@
 import { demoId } from '@commerce/kit';
-import { asMember, graphqlData, graphqlRequest } from '@commerce/testkit';
+import { asMember, eventually, graphqlData, graphqlRequest } from '@commerce/testkit';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimulatedPaymentProvider } from '../src/payment/simulated-payment.provider.js';
@@ -25,18 +25,6 @@ async function change(field: string, orderId: string, headers: Record<string, st
   const response = await graphqlRequest(commerce.ordersUrl, CHANGE(field, !!reason), { id: orderId, ...(reason ? { reason } : {}) }, headers);
   expect(response.errors, JSON.stringify(response.errors)).toBeUndefined();
   return response.data[field].status ?? response.data[field].code;
-}
-
-async function eventually(check: () => Promise<void>, timeoutMs = 8_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
 }
 
 async function couponStatus(member: string, couponId: string): Promise<string> {
@@ -87,7 +75,7 @@ async function redeliver(orderId: string): Promise<number> {
       [orderId],
     );
     expect(pending!.n).toBe(0);
-  });
+  }, 8_000);
   return (replayed as { affectedRows?: number }).affectedRows ?? 0;
 }
 
@@ -106,7 +94,7 @@ describe('returns of paid orders, against the real subgraphs', () => {
     expect(await change('cancelOrder', orderId, asMember(member))).toBe('CANCELLED');
     await eventually(async () => {
       expect(await snapshot(member, couponId, orderId)).toMatchObject({ stock: { onHand: before.onHand, reserved: before.reserved }, points: 1_000, coupon: 'AVAILABLE', returns: 1, refunds: 1 });
-    });
+    }, 8_000);
     expect(await topicsOf(orderId)).toEqual(['coupon.restore', 'payment.refund', 'points.refund', 'stock.return']);
     const settled = await snapshot(member, couponId, orderId);
     expect(await redeliver(orderId)).toBe(4);
@@ -127,7 +115,7 @@ describe('returns of paid orders, against the real subgraphs', () => {
     expect(await change('approveRefund', orderId, joon)).toBe('REFUNDED');
     await eventually(async () => {
       expect(await snapshot(member, couponId, orderId)).toMatchObject({ stock: { onHand: before.onHand }, points: 1_000, coupon: 'AVAILABLE', returns: 1, refunds: 1 });
-    });
+    }, 8_000);
     const settled = await snapshot(member, couponId, orderId);
     expect(await redeliver(orderId)).toBe(4);
     expect(await redeliver(orderId)).toBe(4);

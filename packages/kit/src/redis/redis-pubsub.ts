@@ -14,20 +14,27 @@ export interface RedisPubSubOptions {
  * so a consumer that stops reading drops its oldest events instead of growing memory without bound.
  */
 export function createRedisPubSub({ url, prefix, maxQueuedPerSubscriber = 1_000 }: RedisPubSubOptions) {
-  const publisher = new Redis(url, { maxRetriesPerRequest: 2 });
-  const subscriber = new Redis(url);
+  // Connected on first use: most subgraphs never publish or subscribe, and need not hold two more connections.
+  let publisherConnection: Redis | undefined;
+  let subscriberConnection: Redis | undefined;
+  const publisher = () => (publisherConnection ??= new Redis(url, { maxRetriesPerRequest: 2 }));
+  const subscriber = () => {
+    if (!subscriberConnection) {
+      subscriberConnection = new Redis(url);
+      subscriberConnection.on('message', (channel: string, message: string) => {
+        for (const listener of listeners.get(channel) ?? []) listener(message);
+      });
+    }
+    return subscriberConnection;
+  };
   const listeners = new Map<string, Set<(message: string) => void>>();
-
-  subscriber.on('message', (channel: string, message: string) => {
-    for (const listener of listeners.get(channel) ?? []) listener(message);
-  });
 
   async function listen(channel: string, listener: (message: string) => void) {
     let set = listeners.get(channel);
     if (!set) {
       set = new Set();
       listeners.set(channel, set);
-      await subscriber.subscribe(channel);
+      await subscriber().subscribe(channel);
     }
     set.add(listener);
   }
@@ -38,14 +45,15 @@ export function createRedisPubSub({ url, prefix, maxQueuedPerSubscriber = 1_000 
     set.delete(listener);
     if (set.size === 0) {
       listeners.delete(channel);
-      await subscriber.unsubscribe(channel).catch(() => {});
+      // The connection may be closing (shutdown); the channel dies with it either way.
+      await subscriber().unsubscribe(channel).catch(() => {});
     }
   }
 
   return {
     /** Publishes a JSON payload on `channel` (unprefixed name). */
     async publish(channel: string, payload: unknown): Promise<void> {
-      await publisher.publish(prefix + channel, JSON.stringify(payload));
+      await publisher().publish(prefix + channel, JSON.stringify(payload));
     },
 
     /** Events on any of `channels` until the consumer stops iterating. */
@@ -85,7 +93,7 @@ export function createRedisPubSub({ url, prefix, maxQueuedPerSubscriber = 1_000 
 
     async close() {
       listeners.clear();
-      await Promise.allSettled([publisher.quit(), subscriber.quit()]);
+      await Promise.allSettled([publisherConnection?.quit(), subscriberConnection?.quit()]);
     },
   };
 }

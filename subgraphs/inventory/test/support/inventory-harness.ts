@@ -113,15 +113,4 @@ export async function stockOf(url: string, variantId: string) {
 
 export const errorCode = (response: Awaited<ReturnType<typeof graphqlRequest>>) => response.errors?.[0]?.extensions?.code;
 
-/** Polls `check` until it stops throwing (or the time is up, then throws its last error). */
-export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 5_000, everyMs = 50): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, everyMs));
-    }
-  }
-}
+export { eventually } from '@commerce/testkit';
