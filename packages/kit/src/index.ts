@@ -25,3 +25,4 @@ export * from './services/service-client.js';
 export * from './redis/redis-pubsub.js';
 export * from './server/subscription-server.js';
 export * from './metrics/index.js';
+export * from './server/client-info.js';

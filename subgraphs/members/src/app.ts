@@ -5,7 +5,6 @@ import { EmailToken } from './account/email-token.entity.js';
 import { PasswordHasher } from './account/password-hasher.js';
 import { ShippingAddress } from './address/shipping-address.entity.js';
 import { ShippingAddressResolver } from './address/shipping-address.resolver.js';
-import { captureRequestMeta } from './common/request-meta.js';
 import { membersConfig, type MembersConfig, type MembersSettings } from './config.js';
 import { createMembersLoaders, type MembersLoaders } from './context.js';
 import { startMailRelay } from './mail/mail-relay.js';
@@ -52,7 +51,6 @@ export const membersSubgraph: SubgraphDefinition<MembersLoaders, MembersServices
     app.get('/.well-known/jwks.json', (_req, res) => {
       res.set('cache-control', 'public, max-age=300').json(services.signer.jwks());
     });
-    captureRequestMeta(app);
   },
   async start({ orm, config, services }) {
     await ensureAdmin(orm.em.fork(), config, services.hasher);

@@ -20,6 +20,7 @@ import { createRedis } from '../redis/create-redis.js';
 import { createRedisPubSub } from '../redis/redis-pubsub.js';
 import { graphqlHttpErrorHandler } from './http-errors.js';
 import { listen } from './http-listener.js';
+import { type ClientInfo, clientInfoOf, UNKNOWN_CLIENT } from './client-info.js';
 import { checkReadiness } from './readiness.js';
 import type { SubgraphConfig, SubgraphContext, SubgraphDefinition, SubgraphRuntime } from './subgraph-definition.js';
 import { buildSubgraphDefinitionSchema } from './subgraph-schema.js';
@@ -95,9 +96,9 @@ export async function createSubgraphApp<Loaders, Services, Config extends Subgra
     // A driver without a pg pool: no pool gauges.
   }
 
-  const createContext = (viewer: Viewer | null, requestId: string): SubgraphContext<Loaders, Services> => {
+  const createContext = (viewer: Viewer | null, requestId: string, client: ClientInfo): SubgraphContext<Loaders, Services> => {
     const em = orm.em.fork();
-    return { em, redis, pubsub, requestId, viewer, loaders: definition.createLoaders(em), services };
+    return { em, redis, pubsub, requestId, viewer, client, loaders: definition.createLoaders(em), services };
   };
 
   const apollo = new ApolloServer<SubgraphContext<Loaders, Services>>({
@@ -135,6 +136,7 @@ export async function createSubgraphApp<Loaders, Services, Config extends Subgra
         createContext(
           verifyIdentity({ get: (name) => req.get(name) }, config.GATEWAY_SHARED_SECRET),
           req.get('x-request-id') ?? randomUUID(),
+          clientInfoOf(req),
         ),
     }),
   );
@@ -144,7 +146,7 @@ export async function createSubgraphApp<Loaders, Services, Config extends Subgra
         httpServer,
         schema,
         sharedSecret: config.GATEWAY_SHARED_SECRET,
-        context: (viewer) => createContext(viewer, randomUUID()),
+        context: (viewer) => createContext(viewer, randomUUID(), UNKNOWN_CLIENT),
       })
     : undefined;
   const stopWorkers = await definition.start?.({ ...runtime, services });

@@ -9,6 +9,7 @@ import type { Orm } from '../db/create-orm.js';
 import type { ReferenceResolver } from '../federation/build-federated-schema.js';
 import type { RedisPubSub } from '../redis/redis-pubsub.js';
 import type { Viewer } from '../identity/viewer.js';
+import type { ClientInfo } from './client-info.js';
 
 /** Settings every subgraph reads (see `subgraphEnvShape`); a subgraph may add its own. */
 export interface SubgraphConfig {
@@ -33,6 +34,8 @@ export interface BaseContext {
   requestId: string;
   /** The caller as the gateway verified it; null for anonymous callers. */
   viewer: Viewer | null;
+  /** The client's address (as the gateway saw it) and user agent. */
+  client: ClientInfo;
 }
 
 export type SubgraphContext<Loaders, Services = unknown> = BaseContext & { loaders: Loaders; services: Services };

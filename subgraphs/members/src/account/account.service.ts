@@ -1,5 +1,4 @@
 import { badUserInput, fail, requireMember } from '@commerce/kit';
-import { currentRequestMeta } from '../common/request-meta.js';
 import { isUniqueViolation } from '../common/unique-violation.js';
 import type { MembersContext } from '../context.js';
 import { passwordResetMail, verificationMail } from '../mail/mail-templates.js';
@@ -129,11 +128,10 @@ export async function changePassword(context: MembersContext, current: string, n
   const viewer = requireMember(context);
   const { services } = context;
   const member = await context.em.findOneOrFail(Member, { id: viewer.memberId }, { populate: ['passwordHash'] });
-  const { clientAddress } = currentRequestMeta();
-  const wait = await services.throttle.attempt(member.email, clientAddress);
+  const wait = await services.throttle.attempt(member.email, context.client.address);
   if (wait > 0) return fail(LockedOut, `Too many failed attempts; try again in ${wait}s.`, { retryAfterSeconds: wait });
   if (!(await services.hasher.verify(current, member.passwordHash))) return fail(InvalidCredentials, 'The current password is wrong.');
-  await services.throttle.succeeded(member.email, clientAddress);
+  await services.throttle.succeeded(member.email, context.client.address);
   const problem = passwordProblem(next, member);
   if (problem) return weak(problem);
   const passwordHash = await services.hasher.hash(next);

@@ -1,7 +1,6 @@
 import { fail, notFound, requireMember, requireUuid } from '@commerce/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { normalizeEmail } from '../account/password-policy.js';
-import { currentRequestMeta } from '../common/request-meta.js';
 import { hashToken, newSecretToken } from '../common/secret-token.js';
 import type { MembersContext } from '../context.js';
 import { Member } from '../member/member.entity.js';
@@ -63,9 +62,9 @@ export async function endSessions(
 /** Starts a device session for a member whose password was just checked. */
 async function startSession(context: MembersContext, member: Member): Promise<Session> {
   const { services } = context;
-  const meta = currentRequestMeta();
+  const { client } = context;
   return context.em.transactional(async (em) => {
-    const session = em.create(DeviceSession, { memberId: member.id, userAgent: meta.userAgent, clientAddress: meta.clientAddress });
+    const session = em.create(DeviceSession, { memberId: member.id, userAgent: client.userAgent, clientAddress: client.address });
     const refreshToken = issueRefreshToken(em, services, session.id);
     await em.flush();
     await services.liveness.keepAlive(session.id, member.id);
@@ -81,7 +80,7 @@ async function startSession(context: MembersContext, member: Member): Promise<Se
 export async function logIn(context: MembersContext, rawEmail: string, password: string) {
   const { em, services } = context;
   const email = normalizeEmail(rawEmail) ?? rawEmail.trim().toLowerCase();
-  const { clientAddress } = currentRequestMeta();
+  const clientAddress = context.client.address;
   const wait = await services.throttle.attempt(email, clientAddress);
   if (wait > 0) return fail(LockedOut, `Too many failed attempts; try again in ${wait}s.`, { retryAfterSeconds: wait });
   const member = await em.findOne(Member, { email }, { populate: ['passwordHash'] });
