@@ -7,7 +7,7 @@ import { TimeSaleClaimRecord } from '../src/time-sale/time-sale-claim.entity.js'
 import { TimeSaleStreamConsumer } from '../src/time-sale/time-sale.consumer.js';
 import { TimeSale } from '../src/time-sale/time-sale.entity.js';
 import { saleKeys, STREAM_GROUP } from '../src/time-sale/time-sale.keys.js';
-import { applyClaimEvent, parseStreamEntry } from '../src/time-sale/time-sale.ledger.js';
+import { applyClaimEvent, applyClaimEvents, parseStreamEntry } from '../src/time-sale/time-sale.ledger.js';
 import { reconcileTimeSale } from '../src/time-sale/time-sale.state.js';
 import { SYSTEM_ACTOR } from '../src/stock/stock-actor.js';
 import { inStockTransaction } from '../src/stock/stock-transaction.js';
@@ -249,6 +249,20 @@ describe('the stream consumer', () => {
     const pending = (await redis.xpending(stream, STREAM_GROUP)) as [number, ...unknown[]];
     expect(pending[0]).toBe(0);
     expect((await reconcileTimeSale({ em: em(), engine: services().engine }, saleId))!.drift).toEqual([]);
+  });
+
+  it('counts an entry once when a batch holds it twice, or a batch is applied again', async () => {
+    const { saleId } = await newSale({ quantity: 10, perMemberLimit: 1 });
+    await Promise.all(Array.from({ length: 4 }, () => claim(saleId, randomUUID())));
+    const redis = services().engine.redis;
+    const reply = (await redis.xrange(saleKeys(saleId)[5]!, '-', '+')) as [string, string[]][];
+    const events = reply.map(([, fields]) => parseStreamEntry(saleId, fields));
+    const batch = [...events, events[0]!, events[2]!];
+    for (let i = 0; i < 2; i++) {
+      await inStockTransaction({ em: em(), services: inventory.services }, (tx, changes) => applyClaimEvents(tx, changes, saleId, batch, SYSTEM_ACTOR));
+    }
+    expect(await em().count(TimeSaleClaimRecord, { saleId })).toBe(4);
+    expect((await em().findOneOrFail(TimeSale, saleId)).claimed).toBe(4);
   });
 });
 

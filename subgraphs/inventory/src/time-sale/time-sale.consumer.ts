@@ -5,7 +5,7 @@ import type { InventoryServices } from '../inventory.services.js';
 import { SYSTEM_ACTOR } from '../stock/stock-actor.js';
 import { inStockTransaction } from '../stock/stock-transaction.js';
 import type { TimeSaleClaimEngine } from './time-sale-claim.service.js';
-import { applyClaimEvent, parseStreamEntry } from './time-sale.ledger.js';
+import { applyClaimEvents, parseStreamEntry } from './time-sale.ledger.js';
 import { saleKeys, STREAM_GROUP } from './time-sale.keys.js';
 
 type StreamEntry = [id: string, fields: string[]];
@@ -76,9 +76,8 @@ export class TimeSaleStreamConsumer {
 
   private async apply(saleId: string, entries: StreamEntry[]): Promise<void> {
     const { em, services, engine } = this.options;
-    await inStockTransaction({ em: em(), services }, async (tx, changes) => {
-      for (const [, fields] of entries) await applyClaimEvent(tx, changes, parseStreamEntry(saleId, fields), SYSTEM_ACTOR);
-    });
+    const events = entries.map(([, fields]) => parseStreamEntry(saleId, fields));
+    await inStockTransaction({ em: em(), services }, (tx, changes) => applyClaimEvents(tx, changes, saleId, events, SYSTEM_ACTOR));
     const stream = saleKeys(saleId)[5]!;
     const ids = entries.map(([id]) => id);
     await engine.redis.pipeline().xack(stream, STREAM_GROUP, ...ids).xdel(stream, ...ids).exec();

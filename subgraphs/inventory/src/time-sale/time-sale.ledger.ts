@@ -80,6 +80,57 @@ export async function applyClaimEvent(
   return true;
 }
 
+/**
+ * Writes a batch of one sale's claim events in stream order. Runs of new claims (nearly every entry
+ * during a sale) take one statement per run instead of two per claim: the stream consumer's per-claim
+ * round trips were the largest share of the subgraph's CPU under a claim burst. Other events go one by one.
+ */
+export async function applyClaimEvents(
+  tx: EntityManager,
+  changes: StockChangeSet,
+  saleId: string,
+  events: ClaimEvent[],
+  actor: StockActor,
+): Promise<void> {
+  let run: ClaimEvent[] = [];
+  for (const event of events) {
+    if (event.type === 'CLAIMED') {
+      run.push(event);
+      continue;
+    }
+    if (run.length > 0) await insertHeldClaims(tx, saleId, run);
+    run = [];
+    await applyClaimEvent(tx, changes, event, actor);
+  }
+  if (run.length > 0) await insertHeldClaims(tx, saleId, run);
+}
+
+/** New HELD claims of one sale in one statement; ids already stored (a re-delivered entry) change nothing. */
+async function insertHeldClaims(tx: EntityManager, saleId: string, events: ClaimEvent[]): Promise<void> {
+  const rows = events.map(({ claim }) => ({
+    id: claim.id,
+    member_id: claim.memberId,
+    quantity: claim.quantity,
+    idempotency_key: claim.idempotencyKey,
+    expires_at: claim.expiresAt.toISOString(),
+    created_at: claim.createdAt.toISOString(),
+  }));
+  const [sale] = await tx.execute<{ id: string }[]>(
+    `with inserted as (
+       insert into ${table(tx, 'time_sale_claim')}
+         ("id", "sale_id", "member_id", "quantity", "idempotency_key", "status", "expires_at", "order_key", "created_at", "settled_at")
+       select b.id, ?::uuid, b.member_id, b.quantity, b.idempotency_key, 'HELD', b.expires_at, null, b.created_at, null
+         from jsonb_to_recordset(?::jsonb)
+           as b(id text, member_id uuid, quantity int, idempotency_key text, expires_at timestamptz, created_at timestamptz)
+       on conflict do nothing returning "quantity"
+     )
+     update ${table(tx, 'time_sale')} set "claimed" = "claimed" + (select coalesce(sum("quantity"), 0) from inserted)
+      where "id" = ? returning "id"`,
+    [saleId, JSON.stringify(rows), saleId],
+  );
+  if (!sale) throw new Error(`Claims ${events[0]!.claim.id}… belong to unknown time-sale ${saleId}.`);
+}
+
 /** Parses one stream entry's flat field list. */
 export function parseStreamEntry(saleId: string, fields: string[]): ClaimEvent {
   const f: Record<string, string> = {};
