@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -8,15 +8,14 @@ import {
   ApolloServerPluginLandingPageLocalDefault,
   ApolloServerPluginLandingPageProductionDefault,
 } from '@apollo/server/plugin/landingPage/default';
-import { expressMiddleware } from '@as-integrations/express5';
-import { createFormatError, graphqlHttpErrorHandler, listen } from '@commerce/kit/http';
+import { createFormatError, graphqlHttpErrorHandler, graphqlHttpHandler, listen } from '@commerce/kit/http';
 import express from 'express';
 import { Redis } from 'ioredis';
 import { createAccessTokenVerifier } from './auth/access-token-verifier.js';
 import type { GatewayConfig, SubgraphName } from './config.js';
 import type { GatewayContext } from './context.js';
 import { GatewayMetrics } from './metrics/gateway-metrics.js';
-import { corsMiddleware } from './http/cors.js';
+import { corsHandler } from './http/cors.js';
 import { operationLimitsPlugin } from './limits/index.js';
 import { SubgraphDataSource } from './subgraphs/subgraph-data-source.js';
 import { SubscriptionHub } from './subscriptions/subscription-hub.js';
@@ -80,11 +79,20 @@ export async function createGatewayApp(config: GatewayConfig): Promise<GatewayAp
     planner = new SupergraphPlanner(coreSupergraphSdl);
   });
 
-  const redis = new Redis(config.REDIS_URL, { keyPrefix: config.REDIS_KEY_PREFIX, maxRetriesPerRequest: 2 });
+  // Auto-pipelining: the session checks of concurrent requests go out as one write instead of one each.
+  const redis = new Redis(config.REDIS_URL, { keyPrefix: config.REDIS_KEY_PREFIX, maxRetriesPerRequest: 2, enableAutoPipelining: true });
   const tokens = createAccessTokenVerifier({ jwksUrl: config.membersJwksUrl, redis });
   const app = express();
   app.disable('x-powered-by');
-  const httpServer = createServer(app);
+  // /graphql is served without Express (see graphqlHttpHandler); /health and /metrics keep it.
+  let serveGraphQL: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
+  const cors = corsHandler(config.CORS_ORIGINS);
+  const httpServer = createServer((req, res) => {
+    const url = req.url ?? '';
+    if (serveGraphQL && (url === '/graphql' || url.startsWith('/graphql?'))) {
+      if (!cors(req, res)) serveGraphQL(req, res);
+    } else app(req, res);
+  });
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     ...(config.managedFederation ? { apollo: { key: config.APOLLO_KEY, graphRef: config.APOLLO_GRAPH_REF } } : {}),
@@ -131,24 +139,14 @@ export async function createGatewayApp(config: GatewayConfig): Promise<GatewayAp
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', service: 'gateway' });
   });
-  app.use(
-    '/graphql',
-    corsMiddleware(config.CORS_ORIGINS),
-    express.json({ limit: config.MAX_REQUEST_BYTES }),
-    // Express 5 leaves req.body unset for bodies it does not parse (no or another content type); Apollo
-    // then refuses them itself (CSRF prevention, 400) instead of the integration answering 500.
-    (req, _res, next) => {
-      req.body ??= {};
-      next();
-    },
-    expressMiddleware(apollo, {
-      context: async ({ req }) => ({
-        requestId: req.get('x-request-id') ?? randomUUID(),
-        viewer: await tokens.viewerFromAuthorization(req.get('authorization')),
-        clientAddress: req.socket.remoteAddress,
-      }),
+  serveGraphQL = graphqlHttpHandler(apollo, {
+    maxBodyBytes: config.MAX_REQUEST_BYTES,
+    context: async (req) => ({
+      requestId: (req.headers['x-request-id'] as string | undefined) ?? randomUUID(),
+      viewer: await tokens.viewerFromAuthorization(req.headers.authorization),
+      clientAddress: req.socket.remoteAddress,
     }),
-  );
+  });
   app.use(graphqlHttpErrorHandler);
 
   let closed: Promise<void> | undefined;

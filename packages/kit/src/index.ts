@@ -11,6 +11,7 @@ export * from './loaders/entity-loaders.js';
 export * from './redis/create-redis.js';
 export * from './server/create-subgraph-app.js';
 export * from './server/http-errors.js';
+export * from './server/graphql-http-handler.js';
 export * from './server/http-listener.js';
 export * from './server/readiness.js';
 export * from './server/subgraph-definition.js';

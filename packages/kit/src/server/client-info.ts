@@ -1,4 +1,4 @@
-import type { Request } from 'express';
+import type { IncomingMessage } from 'node:http';
 
 /** Where a request came from: for throttling by address and for a member's list of devices. */
 export interface ClientInfo {
@@ -11,12 +11,18 @@ export interface ClientInfo {
  * one a client cannot forge (earlier entries are whatever the client sent). Without the header the caller is the
  * peer itself.
  */
-export function clientInfoOf(req: Request): ClientInfo {
-  const last = req.get('x-forwarded-for')?.split(',').at(-1)?.trim();
+export function clientInfoOf(req: IncomingMessage): ClientInfo {
+  const last = headerOf(req, 'x-forwarded-for')?.split(',').at(-1)?.trim();
   return {
     address: last || req.socket.remoteAddress || 'unknown',
-    userAgent: req.get('user-agent')?.slice(0, 300) ?? null,
+    userAgent: headerOf(req, 'user-agent')?.slice(0, 300) ?? null,
   };
+}
+
+/** One request header as a string (repeated headers joined, as Node does for most of them). */
+export function headerOf(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
 }
 
 export const UNKNOWN_CLIENT: ClientInfo = { address: 'unknown', userAgent: null };

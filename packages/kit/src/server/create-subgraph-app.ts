@@ -1,13 +1,12 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import {
   ApolloServerPluginInlineTraceDisabled,
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Express } from 'express';
 import type { Redis } from 'ioredis';
 import { refuseDevelopmentSecrets } from '../config/parse-env.js';
@@ -20,7 +19,8 @@ import { createRedis } from '../redis/create-redis.js';
 import { createRedisPubSub } from '../redis/redis-pubsub.js';
 import { graphqlHttpErrorHandler } from './http-errors.js';
 import { listen } from './http-listener.js';
-import { type ClientInfo, clientInfoOf, UNKNOWN_CLIENT } from './client-info.js';
+import { type ClientInfo, clientInfoOf, headerOf, UNKNOWN_CLIENT } from './client-info.js';
+import { graphqlHttpHandler } from './graphql-http-handler.js';
 import { checkReadiness } from './readiness.js';
 import type { SubgraphConfig, SubgraphContext, SubgraphDefinition, SubgraphRuntime } from './subgraph-definition.js';
 import { buildSubgraphDefinitionSchema } from './subgraph-schema.js';
@@ -42,6 +42,8 @@ export interface SubgraphApp<Services = unknown> {
   /** Stops accepting, lets in-flight requests finish (up to the grace period), stops workers, closes the pools. */
   close(): Promise<void>;
 }
+
+const isGraphQLPath = (url = '') => url === '/graphql' || url.startsWith('/graphql?');
 
 async function openRuntime<Config extends SubgraphConfig>(
   definition: SubgraphDefinition<any, any, Config>,
@@ -86,7 +88,13 @@ export async function createSubgraphApp<Loaders, Services, Config extends Subgra
   const schema = await buildSubgraphDefinitionSchema(definition);
   const app = express();
   app.disable('x-powered-by');
-  const httpServer = createServer(app);
+  // GraphQL is served without Express (see graphqlHttpHandler); health, readiness, metrics and a subgraph's own
+  // routes keep it.
+  let serveGraphQL: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
+  const httpServer = createServer((req, res) => {
+    if (serveGraphQL && isGraphQLPath(req.url)) serveGraphQL(req, res);
+    else app(req, res);
+  });
   let draining = false;
   const metrics = createMetrics({ service: definition.name });
   try {
@@ -128,18 +136,15 @@ export async function createSubgraphApp<Loaders, Services, Config extends Subgra
   });
   app.get('/metrics', metrics.handler());
   definition.routes?.(app, { ...runtime, services });
-  app.use(
-    '/graphql',
-    express.json({ limit: '1mb' }),
-    expressMiddleware(apollo, {
-      context: async ({ req }) =>
-        createContext(
-          verifyIdentity({ get: (name) => req.get(name) }, config.GATEWAY_SHARED_SECRET),
-          req.get('x-request-id') ?? randomUUID(),
-          clientInfoOf(req),
-        ),
-    }),
-  );
+  serveGraphQL = graphqlHttpHandler(apollo, {
+    maxBodyBytes: 1024 * 1024,
+    context: async (req) =>
+      createContext(
+        verifyIdentity({ get: (name) => headerOf(req, name) }, config.GATEWAY_SHARED_SECRET),
+        headerOf(req, 'x-request-id') ?? randomUUID(),
+        clientInfoOf(req),
+      ),
+  });
   app.use(graphqlHttpErrorHandler);
   const subscriptions = schema.getSubscriptionType()
     ? startSubscriptionServer({
