@@ -96,7 +96,9 @@ function prefixLines(name: string, stream: NodeJS.ReadableStream, out: NodeJS.Wr
 }
 
 function startService(name: string, dir: string, env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', 'src/main.ts'], {
+  // As in every package's start script: AsyncLocalStorage (MikroORM's contexts) on Node 22's async context frames
+  // instead of promise hooks, which profiles showed costing a subgraph ~6% of its CPU on every promise.
+  const child = spawn(process.execPath, ['--experimental-async-context-frame', '--import', '@swc-node/register/esm-register', 'src/main.ts'], {
     cwd: join(root, dir),
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -10,9 +10,9 @@ export function setChildFileLimit(limit: number) {
   childFileLimit = limit;
 }
 
-/** Every child runs TypeScript the way the services do, with Apollo's telemetry off. */
+/** Every child (ours and the peers alike) runs TypeScript the way the services do, with the same Node flags, with Apollo's telemetry off. */
 export function spawnTs(file: string, env: Record<string, string> = {}, nodeArgs: string[] = []): ChildProcess {
-  const args = [...nodeArgs, '--import', '@swc-node/register/esm-register', file];
+  const args = [...nodeArgs, '--experimental-async-context-frame', '--import', '@swc-node/register/esm-register', file];
   const [command, argv] = childFileLimit
     ? ['/bin/sh', ['-c', `ulimit -n ${childFileLimit} && exec "$0" "$@"`, process.execPath, ...args]]
     : [process.execPath, args];
