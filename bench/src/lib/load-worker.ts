@@ -10,6 +10,8 @@ export interface LoadRequest {
   url: string;
   /** "__SEQ__" in the body is replaced by a number unique to each request (idempotency keys). */
   body: string;
+  /** Bodies used in turn instead of `body`, one per request (varied variables). */
+  bodies?: string[];
   /** Authorization headers used in turn, one per request (several members). */
   authorizations?: string[];
 }
@@ -38,9 +40,9 @@ const pool = (origin: string) => {
   return found;
 };
 const prepared = spec.stages.map((stage) =>
-  stage.map(({ url, body, authorizations }) => {
+  stage.map(({ url, body, bodies, authorizations }) => {
     const parsed = new URL(url);
-    return { pool: pool(parsed.origin), path: parsed.pathname, body, authorizations, templated: body.includes('__SEQ__') };
+    return { pool: pool(parsed.origin), path: parsed.pathname, body, bodies, authorizations, templated: body.includes('__SEQ__') };
   }),
 );
 const headers = { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' };
@@ -48,7 +50,11 @@ const headers = { 'content-type': 'application/json', accept: 'application/graph
 let seq = 0;
 async function send(request: (typeof prepared)[number][number]): Promise<string | undefined> {
   const n = seq++;
-  const body = request.templated ? request.body.replaceAll('__SEQ__', `${process.pid}-${n}`) : request.body;
+  const body = request.bodies?.length
+    ? request.bodies[n % request.bodies.length]!
+    : request.templated
+      ? request.body.replaceAll('__SEQ__', `${process.pid}-${n}`)
+      : request.body;
   const auth = request.authorizations?.length ? { authorization: request.authorizations[n % request.authorizations.length]! } : {};
   const response = await request.pool.request({ method: 'POST', path: request.path, headers: { ...headers, ...auth }, body });
   const text = await response.body.text();

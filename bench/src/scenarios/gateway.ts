@@ -3,6 +3,9 @@
  * Hive Gateway, and straight to the subgraphs (the floor), in interleaved rounds against one subgraphs process.
  * Env: BENCH_DURATION_S (per measured window, 8), BENCH_WARMUP_S (2), BENCH_ROUNDS (2), BENCH_CONCURRENCY (16),
  * BENCH_CPU_PROF=1 (run our gateway with --cpu-prof; profile in bench/results/profiles).
+ * BENCH_VARIED=1: every client request carries other variables (the shallow query one of the seeded products in
+ * turn, the deep query a page size from 10 to 41 in turn), so concurrent requests rarely ask a subgraph the same
+ * thing and sharing identical in-flight fetches cannot help; the direct floor keeps its fixed fetches.
  */
 import { join } from 'node:path';
 import { demoId } from '@commerce/demo-data';
@@ -16,8 +19,9 @@ const warmupMs = envNumber('BENCH_WARMUP_S', 2) * 1000;
 const rounds = envNumber('BENCH_ROUNDS', 2);
 const concurrency = envNumber('BENCH_CONCURRENCY', 16);
 const cpuProfile = process.env.BENCH_CPU_PROF === '1';
+const varied = process.env.BENCH_VARIED === '1';
 
-const DEEP = `query Deep { products(first: 25) { edges { node { name store { name owner { name } }
+const DEEP = `query Deep($first: Int = 25) { products(first: $first) { edges { node { name store { name owner { name } }
   variants { sku price { amount } stock { available } } } } } }`;
 const SHALLOW = `query Shallow($id: ID!) { product(id: $id) { name variants { sku stock { available } } } }`;
 const SHALLOW_VARIABLES = { id: demoId('product:linen-shirt') };
@@ -83,6 +87,13 @@ try {
   console.log(`deep query: ${deepEntities} entities per response (products, variants, stores, owners); ${concurrency} concurrent clients`);
 
   const queries = { deep: body(DEEP), shallow: body(SHALLOW, SHALLOW_VARIABLES) };
+  const productIds = (await graphqlData(gateways.ours!.info.url, '{ products(first: 100) { edges { node { id } } } }')).products.edges.map(
+    (edge: { node: { id: string } }) => edge.node.id,
+  );
+  const variedBodies = {
+    deep: Array.from({ length: 32 }, (_, i) => body(DEEP, { first: 10 + i })),
+    shallow: productIds.map((id: string) => body(SHALLOW, { id })),
+  };
   const runs: Record<string, MeasuredLoad[]> = {};
   const watched: Record<string, number[]> = {};
   for (let round = 0; round < rounds; round++) {
@@ -90,7 +101,10 @@ try {
       // Rotate the order each round so no target always runs first (warmer caches, cooler CPU).
       const order = TARGETS.map((_, i) => TARGETS[(i + round) % TARGETS.length]!);
       for (const target of order) {
-        const stages = target === 'direct' ? direct[query] : [[{ url: gateways[target]!.info.url, body: queries[query] }]];
+        const stages =
+          target === 'direct'
+            ? direct[query]
+            : [[{ url: gateways[target]!.info.url, body: queries[query], ...(varied ? { bodies: variedBodies[query] } : {}) }]];
         const watch = target === 'direct' ? [subgraphs.pid] : [gateways[target]!.pid, subgraphs.pid];
         console.log(`round ${round + 1}/${rounds} ${query} → ${target}`);
         const key = `${query}|${target}`;
@@ -128,7 +142,7 @@ try {
     }
   }
   printTable(
-    `gateway: ${rounds} rounds x ${durationMs / 1000}s per target and query, ${concurrency} concurrent, deep = ${deepEntities} entities`,
+    `gateway: ${rounds} rounds x ${durationMs / 1000}s per target and query, ${concurrency} concurrent, deep = ${deepEntities} entities${varied ? ', varied variables' : ', identical requests'}`,
     ['query', 'target', 'req/s', 'p50 ms', 'p99 ms', 'gw CPU %', 'subgraphs CPU %', 'gw RSS MB', 'req/s vs apollo', 'req/s vs hive', 'errors'],
     rows,
   );
@@ -136,7 +150,7 @@ try {
     const error = (row as { firstError?: string }).firstError;
     if (error) console.log(`first error for ${key}: ${error}`);
   }
-  await writeResults('gateway', { settings: { durationMs, warmupMs, rounds, concurrency, deepEntities }, queries: { DEEP, SHALLOW }, summary });
+  await writeResults(varied ? 'gateway-varied' : 'gateway', { settings: { durationMs, warmupMs, rounds, concurrency, deepEntities, varied }, queries: { DEEP, SHALLOW }, summary });
 } finally {
   await Promise.allSettled(Object.values(gateways).map((gateway) => gateway.stop()));
   await subgraphs?.stop();
