@@ -2,12 +2,30 @@
  * Baselines for the time-sale scenario, as a child process: BENCH_MODE=empty answers every POST at once (the
  * machine's HTTP ceiling); BENCH_MODE=rowlock claims one unit the naive way, a PostgreSQL row lock:
  * `update … set remaining = remaining - 1 where remaining > 0` plus a claim row, in one transaction.
- * Env: PORT, BENCH_DATABASE_URL, BENCH_UNITS. Prints "READY"; GET /remaining answers the units left.
+ * BENCH_MODE=engine claims through inventory's own claim engine (the Redis Lua script) on the sale BENCH_SALE_ID,
+ * in the same bare handler: with the row lock, it compares the two claim designs without GraphQL around them.
+ * Env: PORT, BENCH_DATABASE_URL, BENCH_UNITS (row lock); BENCH_REDIS_URL, BENCH_REDIS_PREFIX, BENCH_SALE_ID (engine).
+ * Prints "READY"; GET /remaining answers the units left.
  */
+import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
+import { TimeSaleClaimEngine } from '@commerce/inventory';
+import { createRedis } from '@commerce/kit';
 import pg from 'pg';
 
 const mode = process.env.BENCH_MODE;
+const saleId = process.env.BENCH_SALE_ID ?? '';
+const engine =
+  mode === 'engine'
+    ? new TimeSaleClaimEngine(createRedis({ url: process.env.BENCH_REDIS_URL!, keyPrefix: process.env.BENCH_REDIS_PREFIX ?? '' }), {
+        channelPrefix: process.env.BENCH_REDIS_PREFIX ?? '',
+        holdMs: 600_000,
+        rateLimit: 0,
+        rateWindowMs: 1_000,
+      })
+    : undefined;
+/** A handful of members, as through the gateway. */
+const members = Array.from({ length: 22 }, () => randomUUID());
 const pool = mode === 'rowlock' ? new pg.Pool({ connectionString: process.env.BENCH_DATABASE_URL, max: 10 }) : undefined;
 if (pool) {
   await pool.query('create table if not exists sale (id int primary key, remaining int not null)');
@@ -17,6 +35,10 @@ if (pool) {
 }
 
 async function claim(key: string): Promise<string> {
+  if (engine) {
+    const outcome = await engine.claim({ saleId, memberId: members[seq % members.length]!, quantity: 1, idempotencyKey: key });
+    return `{"data":{"claim":{"__typename":"${outcome.kind === 'CLAIMED' ? 'TimeSaleClaim' : outcome.kind === 'SOLD_OUT' ? 'SoldOut' : outcome.kind}"}}}`;
+  }
   const client = await pool!.connect();
   try {
     await client.query('begin');
@@ -39,13 +61,16 @@ async function claim(key: string): Promise<string> {
 let seq = 0;
 const server = createServer((req, res) => {
   if (req.method === 'GET' && req.url === '/remaining') {
-    void pool!.query('select remaining from sale where id = 1').then((r) => res.end(JSON.stringify({ remaining: r.rows[0].remaining })));
+    const remaining = engine
+      ? engine.readSale(saleId).then((sale) => sale?.remaining)
+      : pool!.query('select remaining from sale where id = 1').then((r) => r.rows[0].remaining);
+    void remaining.then((units) => res.end(JSON.stringify({ remaining: units })));
     return;
   }
   req.resume();
   req.on('end', () => {
     res.setHeader('content-type', 'application/json');
-    if (!pool) return res.end('{"data":{"claim":{"__typename":"TimeSaleClaim"}}}');
+    if (!pool && !engine) return res.end('{"data":{"claim":{"__typename":"TimeSaleClaim"}}}');
     claim(`${process.pid}-${seq++}`).then(
       (body) => res.end(body),
       (error) => {
@@ -60,5 +85,5 @@ await new Promise<void>((resolve) => server.listen(Number(process.env.PORT), '12
 console.log('READY ');
 process.on('SIGTERM', () => {
   server.close();
-  void (pool?.end() ?? Promise.resolve()).then(() => process.exit(0));
+  void Promise.all([pool?.end(), engine?.redis.quit()]).then(() => process.exit(0));
 });

@@ -1,6 +1,7 @@
 /**
- * Scenario "time-sale": claimTimeSale through our gateway against two baselines in the same run, a naive PostgreSQL
- * row-lock claim (a tiny HTTP handler) and an empty HTTP handler (the machine's ceiling).
+ * Scenario "time-sale": claimTimeSale through our gateway against baselines in the same run: a naive PostgreSQL
+ * row-lock claim in a tiny HTTP handler, inventory's own claim engine (the Redis Lua script) in the same tiny
+ * handler (the two claim designs side by side without GraphQL), and an empty HTTP handler (the machine's ceiling).
  * Burst: BENCH_TS_BUYERS (10000) claims of one unit sent at once against BENCH_TS_UNITS (1000) units: successes,
  * sold out, errors, oversell (must be 0), p50/p99, wall time. Sustained: BENCH_TS_CLIENTS (500) closed-loop clients
  * for BENCH_DURATION_S (10) against a sale too big to sell out: claims/s. Buyers are the demo customers plus
@@ -32,13 +33,14 @@ const CLAIM = (saleId: string) =>
     variables: { saleId, key: '__SEQ__' },
   });
 
-async function baseline(mode: 'empty' | 'rowlock', database?: TestDatabase, unitCount = units) {
+async function baseline(mode: 'empty' | 'rowlock' | 'engine', database?: TestDatabase, unitCount = units, env: Record<string, string> = {}) {
   const port = await freePort();
   const child = spawnTs(join(benchDir, 'src/lib/baseline-server.ts'), {
     PORT: String(port),
     BENCH_MODE: mode,
     BENCH_DATABASE_URL: database?.url ?? '',
     BENCH_UNITS: String(unitCount),
+    ...env,
   });
   await waitForLine(child, 'READY', mode);
   return { child, pid: child.pid!, url: `http://127.0.0.1:${port}/graphql`, origin: `http://127.0.0.1:${port}` };
@@ -65,10 +67,10 @@ try {
   const limit = process.env.BENCH_TS_RATE_LIMIT === '1' ? {} : { TIME_SALE_CLAIM_RATE_LIMIT: 0 };
   // BENCH_CPU_PROF=1: profile our gateway and the subgraphs (files in bench/results/profiles).
   const profile = process.env.BENCH_CPU_PROF === '1' ? ['--cpu-prof', '--cpu-prof-dir', join(benchDir, 'results/profiles')] : [];
-  subgraphs = await startSubgraphs('bench_timesale', { stores: 1, productsPerStore: 1, variantsPerProduct: 2, initialStock: BIG + units }, limit, profile);
+  subgraphs = await startSubgraphs('bench_timesale', { stores: 1, productsPerStore: 1, variantsPerProduct: 4, initialStock: BIG + units }, limit, profile);
   gateway = await startGateway('ours', subgraphs.info, { MAX_WS_CONNECTIONS: '100' }, profile);
   const url = gateway.info.url;
-  const [burstVariant, bigVariant] = subgraphs.info.seeded.variants;
+  const [burstVariant, bigVariant, engineBurstVariant, engineBigVariant] = subgraphs.info.seeded.variants;
 
   // Buyers: the demo customers and a few new members, logged in through the gateway.
   const emails = ['alice@demo.commerce', 'bob@demo.commerce'];
@@ -98,12 +100,17 @@ try {
   };
   const burstSale = await createSale(burstVariant, units);
   const bigSale = await createSale(bigVariant, BIG);
+  const engineBurstSale = await createSale(engineBurstVariant, units);
+  const engineBigSale = await createSale(engineBigVariant, BIG);
   await sleep(2_500);
+  const engineOn = (saleId: string) =>
+    baseline('engine', undefined, 0, { BENCH_REDIS_URL: subgraphs!.info.redisUrl, BENCH_REDIS_PREFIX: subgraphs!.info.redisKeyPrefix, BENCH_SALE_ID: saleId });
 
   database = await createTestDatabase('bench_ts_naive');
   const rowlock = await baseline('rowlock', database);
   const empty = await baseline('empty');
-  baselines.push(rowlock, empty);
+  const engine = await engineOn(engineBurstSale);
+  baselines.push(rowlock, empty, engine);
 
   // Burst.
   const burstRows: Cell[][] = [];
@@ -111,6 +118,7 @@ try {
   const targets = [
     { name: 'ours: claimTimeSale via gateway', url, body: CLAIM(burstSale), auth: authorizations },
     { name: 'naive PostgreSQL row lock', url: rowlock.url, body: '{}', auth: [] },
+    { name: 'claim engine (Lua), bare handler', url: engine.url, body: '{}', auth: [] },
     { name: 'empty HTTP handler', url: empty.url, body: '{}', auth: [] },
   ];
   for (const target of targets) {
@@ -120,8 +128,9 @@ try {
     let remaining: number | null = null;
     if (target.url === url) {
       remaining = (await graphqlData(url, `query ($id: ID!) { timeSale(id: $id) { remaining } }`, { id: burstSale })).timeSale.remaining;
-    } else if (target.url === rowlock.url) {
-      remaining = (await (await fetch(`${rowlock.origin}/remaining`)).json()).remaining;
+    } else if (target.url !== empty.url) {
+      const origin = target.url === rowlock.url ? rowlock.origin : engine.origin;
+      remaining = (await (await fetch(`${origin}/remaining`)).json()).remaining;
     }
     const oversell = target.url === empty.url ? null : Math.max(0, successes - units) + Math.max(0, -(remaining ?? 0));
     const sorted = sortNumbers(result.latencies);
@@ -139,12 +148,15 @@ try {
   // Sustained: a sale too big to sell out; the row-lock baseline gets as many units.
   await stop(rowlock.child);
   const rowlockBig = await baseline('rowlock', database, BIG * 1000);
-  baselines.push(rowlockBig);
+  await stop(engine.child);
+  const engineBig = await engineOn(engineBigSale);
+  baselines.push(rowlockBig, engineBig);
   const sustainedRows: Cell[][] = [];
   const sustainedResults: Record<string, unknown> = {};
   const sustainedTargets = [
     { name: 'ours: claimTimeSale via gateway', pid: gateway.pid, stages: [[{ url, body: CLAIM(bigSale), authorizations }]] },
     { name: 'naive PostgreSQL row lock', pid: rowlockBig.pid, stages: [[{ url: rowlockBig.url, body: '{}' }]] },
+    { name: 'claim engine (Lua), bare handler', pid: engineBig.pid, stages: [[{ url: engineBig.url, body: '{}' }]] },
     { name: 'empty HTTP handler', pid: empty.pid, stages: [[{ url: empty.url, body: '{}' }]] },
   ];
   for (const target of sustainedTargets) {

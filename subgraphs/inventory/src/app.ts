@@ -55,3 +55,6 @@ export const inventorySubgraph: SubgraphDefinition<InventoryLoaders, InventorySe
 export function createApp(config: SubgraphConfig & Partial<InventorySettings>) {
   return createSubgraphApp(inventorySubgraph, { ...INVENTORY_DEFAULTS, ...config } as InventoryConfig);
 }
+
+/** The claim engine on its own, for the time-sale benchmark's like-for-like baseline against a row lock. */
+export { TimeSaleClaimEngine } from './time-sale/time-sale-claim.service.js';
