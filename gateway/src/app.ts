@@ -8,7 +8,9 @@ import {
   ApolloServerPluginLandingPageLocalDefault,
   ApolloServerPluginLandingPageProductionDefault,
 } from '@apollo/server/plugin/landingPage/default';
-import { createFormatError, graphqlHttpErrorHandler, graphqlHttpHandler, listen } from '@commerce/kit/http';
+import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
+import { createFormatError, graphqlHttpErrorHandler, graphqlHttpHandler, listen, SingleFlightCache } from '@commerce/kit/http';
+import type { DocumentNode } from 'graphql';
 import express from 'express';
 import { Redis } from 'ioredis';
 import { createAccessTokenVerifier } from './auth/access-token-verifier.js';
@@ -73,6 +75,10 @@ export async function createGatewayApp(config: GatewayConfig): Promise<GatewayAp
       ? {}
       : { supergraphSdl: fileSupergraph({ path: config.SUPERGRAPH_PATH, watch: config.SUPERGRAPH_WATCH }) }),
     buildService: ({ name, url }) => dataSourceFor(name, url),
+    // A burst of one new operation is planned once, not once per request in flight (see SingleFlightCache).
+    queryPlannerConfig: {
+      cache: new SingleFlightCache(new InMemoryLRUCache({ maxSize: 30 * 2 ** 20, sizeCalculation: InMemoryLRUCache.sizeCalculation })),
+    },
   });
   // Subscriptions are planned with the same supergraph the gateway serves, swapped together on reload.
   gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => {
@@ -97,6 +103,7 @@ export async function createGatewayApp(config: GatewayConfig): Promise<GatewayAp
     gateway,
     ...(config.managedFederation ? { apollo: { key: config.APOLLO_KEY, graphRef: config.APOLLO_GRAPH_REF } } : {}),
     introspection: config.INTROSPECTION,
+    documentStore: new SingleFlightCache(new InMemoryLRUCache<DocumentNode>()),
     includeStacktraceInErrorResponses: development,
     formatError: createFormatError({ exposeInternalErrors: development }),
     plugins: [

@@ -10,3 +10,4 @@ export * from './server/http-listener.js';
 export * from './identity/identity-headers.js';
 export * from './identity/viewer.js';
 export * from './server/graphql-http-handler.js';
+export * from './cache/single-flight-cache.js';

@@ -27,3 +27,4 @@ export * from './redis/redis-pubsub.js';
 export * from './server/subscription-server.js';
 export * from './metrics/index.js';
 export * from './server/client-info.js';
+export * from './cache/single-flight-cache.js';

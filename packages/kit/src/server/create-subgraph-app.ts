@@ -7,7 +7,10 @@ import {
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
 import express, { type Express } from 'express';
+import type { DocumentNode } from 'graphql';
+import { SingleFlightCache } from '../cache/single-flight-cache.js';
 import type { Redis } from 'ioredis';
 import { refuseDevelopmentSecrets } from '../config/parse-env.js';
 import { createOrm, migrate, type Orm, withSchemaLock } from '../db/create-orm.js';
@@ -112,6 +115,8 @@ export async function createSubgraphApp<Loaders, Services, Config extends Subgra
   const apollo = new ApolloServer<SubgraphContext<Loaders, Services>>({
     schema,
     introspection: development,
+    // Identical new operations arriving together (the gateway's fetches in a burst) are parsed and validated once.
+    documentStore: new SingleFlightCache(new InMemoryLRUCache<DocumentNode>()),
     includeStacktraceInErrorResponses: development,
     formatError: createFormatError({ exposeInternalErrors: development }),
     plugins: [
