@@ -18,7 +18,13 @@ import type { GatewayContext } from './context.js';
 import { GatewayMetrics } from './metrics/gateway-metrics.js';
 import { corsMiddleware } from './http/cors.js';
 import { operationLimitsPlugin } from './limits/index.js';
+import { RedisDocumentCache } from './persisted-queries/redis-document-cache.js';
+import { TrustedDocuments } from './persisted-queries/trusted-documents.js';
+import { trustedDocumentsMiddleware } from './persisted-queries/trusted-documents-middleware.js';
+import { rateLimitPlugin } from './rate-limits/rate-limit-plugin.js';
+import { RateLimiter } from './rate-limits/rate-limiter.js';
 import { SubgraphDataSource } from './subgraphs/subgraph-data-source.js';
+import { subgraphResilience } from './subgraphs/subgraph-resilience.js';
 import { SubscriptionHub } from './subscriptions/subscription-hub.js';
 import { startGatewaySubscriptions } from './subscriptions/subscription-server.js';
 import { SupergraphPlanner } from './subscriptions/supergraph-planner.js';
@@ -53,6 +59,7 @@ export async function createGatewayApp(config: GatewayConfig): Promise<GatewayAp
   if (!config.APOLLO_TELEMETRY) process.env.APOLLO_TELEMETRY_DISABLED = 'true';
   const metrics = new GatewayMetrics();
   const dataSources = new Map<string, SubgraphDataSource>();
+  const resilience = subgraphResilience(config, metrics.registry);
   const subgraphUrl = (name: string, composedUrl?: string) =>
     config.subgraphUrls[name as SubgraphName] ?? composedUrl ?? planner?.subgraphUrls.get(name) ?? '';
   const dataSourceFor = (name: string, composedUrl?: string) => {
@@ -60,7 +67,7 @@ export async function createGatewayApp(config: GatewayConfig): Promise<GatewayAp
     if (!source) {
       source = new SubgraphDataSource({
         url: subgraphUrl(name, composedUrl),
-        timeoutMs: config.SUBGRAPH_TIMEOUT_MS,
+        ...resilience(name),
         sharedSecret: config.GATEWAY_SHARED_SECRET,
       });
       dataSources.set(name, metrics.instrument(name, source));
@@ -82,6 +89,7 @@ export async function createGatewayApp(config: GatewayConfig): Promise<GatewayAp
 
   const redis = new Redis(config.REDIS_URL, { keyPrefix: config.REDIS_KEY_PREFIX, maxRetriesPerRequest: 2 });
   const tokens = createAccessTokenVerifier({ jwksUrl: config.membersJwksUrl, redis });
+  const trusted = config.TRUSTED_DOCUMENTS ? TrustedDocuments.fromFile(config.TRUSTED_DOCUMENTS) : undefined;
   const app = express();
   app.disable('x-powered-by');
   const httpServer = createServer(app);
@@ -96,7 +104,11 @@ export async function createGatewayApp(config: GatewayConfig): Promise<GatewayAp
       landingPage(config),
       metrics.apolloPlugin<GatewayContext>(),
       operationLimitsPlugin(config.operationLimits),
+      ...(config.RATE_LIMITS.size ? [rateLimitPlugin({ table: config.RATE_LIMITS, limiter: new RateLimiter(redis, 'gateway:') })] : []),
     ],
+    // APQ registrations live in Redis, shared by replicas; in trusted-documents mode only the manifest counts.
+    persistedQueries:
+      config.APQ && !trusted ? { cache: new RedisDocumentCache(redis, { prefix: 'gateway:' }), ttl: config.APQ_TTL_SECONDS } : false,
     // Said explicitly because the gateway relies on both: no batches (one operation per request, so the
     // limits above hold per request), and CSRF prevention for simple-form posts and GETs.
     allowBatchedHttpRequests: false,
@@ -124,6 +136,7 @@ export async function createGatewayApp(config: GatewayConfig): Promise<GatewayAp
     maxConnections: config.MAX_WS_CONNECTIONS,
     maxSubscriptionsPerConnection: config.MAX_SUBSCRIPTIONS_PER_CONNECTION,
     limits: config.operationLimits,
+    trustedDocuments: trusted,
   });
   metrics.observe({ connections: () => websockets.connections, subscriptions: () => hub.stats });
 
@@ -141,6 +154,7 @@ export async function createGatewayApp(config: GatewayConfig): Promise<GatewayAp
       req.body ??= {};
       next();
     },
+    ...(trusted ? [trustedDocumentsMiddleware(trusted)] : []),
     expressMiddleware(apollo, {
       context: async ({ req }) => ({
         requestId: req.get('x-request-id') ?? randomUUID(),

@@ -24,6 +24,10 @@ export interface RunningSupergraph {
   /** Every mail the subgraphs sent, caught by a real SMTP server. */
   mail: MailCatcher;
   env: TestEnvironment;
+  /** Stops one subgraph (its port then refuses connections), as a crash or a deploy would. */
+  stopSubgraph(name: string): Promise<void>;
+  /** Starts a stopped subgraph again on the same port, with the same settings and database. */
+  restartSubgraph(name: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -66,6 +70,9 @@ export async function startSupergraph(
       GATEWAY_SHARED_SECRET: TEST_GATEWAY_SECRET,
       REDIS_URL: env.config.REDIS_URL,
       REDIS_KEY_PREFIX: env.config.REDIS_KEY_PREFIX,
+      // Every test client comes from 127.0.0.1 and the journeys sign up hundreds of members from it: the gateway's
+      // rate limits are off unless a test turns them on (rate-limits.e2e.test.ts).
+      RATE_LIMITS: 'off',
       ...Object.fromEntries(Object.entries(subgraphUrls).map(([name, url]) => [`${name.toUpperCase()}_URL`, url])),
       ...gatewayEnv,
     }),
@@ -78,6 +85,13 @@ export async function startSupergraph(
     gateway,
     mail,
     env,
+    async stopSubgraph(name) {
+      await subgraphs[name]!.close();
+    },
+    async restartSubgraph(name) {
+      subgraphs[name] = await factories[name]!(config);
+      await subgraphs[name].listen(ports[name]!);
+    },
     async close() {
       await gateway.close();
       await Promise.all(Object.values(subgraphs).map((app) => app.close()));
