@@ -81,7 +81,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
       return JSON.parse(await answer);
     } catch (error) {
       if (!(error instanceof SubgraphFailure)) throw error;
-      return { errors: failureErrors(error, this.name, 'document' in options ? options.document : undefined, request.variables) };
+      return { errors: failureErrors(error, this.name, request, 'document' in options ? options.document : undefined) };
     }
   }
 

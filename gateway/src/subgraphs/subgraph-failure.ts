@@ -1,4 +1,4 @@
-import { type DocumentNode, type GraphQLFormattedError, getOperationAST, Kind, type SelectionSetNode } from 'graphql';
+import { type DocumentNode, type GraphQLFormattedError, getOperationAST, Kind, parse, type SelectionSetNode } from 'graphql';
 
 export type SubgraphFailureCode = 'SUBGRAPH_UNAVAILABLE' | 'SUBGRAPH_TIMEOUT' | 'SUBGRAPH_ERROR';
 
@@ -50,11 +50,19 @@ function responseKeys(selectionSet: SelectionSetNode | undefined, keys: string[]
 export function failureErrors(
   failure: SubgraphFailure,
   subgraph: string,
-  document: DocumentNode | undefined,
-  variables: Record<string, unknown> | undefined,
+  request: { query?: string; variables?: Record<string, unknown> },
+  document?: DocumentNode,
 ): GraphQLFormattedError[] {
   const extensions = { ...failure.extensions, code: failure.code, subgraph };
-  const operation = document ? getOperationAST(document) : null;
+  const { variables } = request;
+  // The gateway hands over the fetch's parsed document only when asked to (exposeDocumentNodeInFetchNode);
+  // parsing the text here costs nothing on the path that succeeds.
+  let operation = null;
+  try {
+    operation = getOperationAST(document ?? parse(request.query ?? ''));
+  } catch {
+    // Unparsable: the error goes without a path.
+  }
   const rootKeys = responseKeys(operation?.selectionSet);
   const representations = variables?.representations;
   if (Array.isArray(representations) && rootKeys.length === 1 && rootKeys[0] === '_entities') {
