@@ -20,7 +20,7 @@ import { corsMiddleware } from './http/cors.js';
 import { operationLimitsPlugin } from './limits/index.js';
 import { RedisDocumentCache } from './persisted-queries/redis-document-cache.js';
 import { TrustedDocuments } from './persisted-queries/trusted-documents.js';
-import { trustedDocumentsMiddleware } from './persisted-queries/trusted-documents-middleware.js';
+import { apqRequestCheck, trustedDocumentsMiddleware } from './persisted-queries/trusted-documents-middleware.js';
 import { rateLimitPlugin } from './rate-limits/rate-limit-plugin.js';
 import { RateLimiter } from './rate-limits/rate-limiter.js';
 import { SubgraphDataSource } from './subgraphs/subgraph-data-source.js';
@@ -154,7 +154,7 @@ export async function createGatewayApp(config: GatewayConfig): Promise<GatewayAp
       req.body ??= {};
       next();
     },
-    ...(trusted ? [trustedDocumentsMiddleware(trusted)] : []),
+    trusted ? trustedDocumentsMiddleware(trusted) : apqRequestCheck,
     expressMiddleware(apollo, {
       context: async ({ req }) => ({
         requestId: req.get('x-request-id') ?? randomUUID(),
