@@ -52,6 +52,8 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     this.pool = new Pool(url.origin, {
       connections: options.connections ?? 128,
       keepAliveTimeout: 30_000,
+      // A connection that cannot be made (an unreachable host) fails within the budget too, not after undici's 10 s.
+      connect: { timeout: options.timeoutMs },
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
     });
