@@ -19,7 +19,13 @@ import type { GatewayContext } from './context.js';
 import { GatewayMetrics } from './metrics/gateway-metrics.js';
 import { corsHandler } from './http/cors.js';
 import { operationLimitsPlugin } from './limits/index.js';
+import { RedisDocumentCache } from './persisted-queries/redis-document-cache.js';
+import { TrustedDocuments } from './persisted-queries/trusted-documents.js';
+import { apqRequestCheck, trustedDocumentsCheck } from './persisted-queries/persisted-query-checks.js';
+import { rateLimitPlugin } from './rate-limits/rate-limit-plugin.js';
+import { RateLimiter } from './rate-limits/rate-limiter.js';
 import { SubgraphDataSource } from './subgraphs/subgraph-data-source.js';
+import { subgraphResilience } from './subgraphs/subgraph-resilience.js';
 import { SubscriptionHub } from './subscriptions/subscription-hub.js';
 import { startGatewaySubscriptions } from './subscriptions/subscription-server.js';
 import { SupergraphPlanner } from './subscriptions/supergraph-planner.js';
@@ -54,6 +60,7 @@ export async function createGatewayApp(config: GatewayConfig): Promise<GatewayAp
   if (!config.APOLLO_TELEMETRY) process.env.APOLLO_TELEMETRY_DISABLED = 'true';
   const metrics = new GatewayMetrics();
   const dataSources = new Map<string, SubgraphDataSource>();
+  const resilience = subgraphResilience(config, metrics.registry);
   const subgraphUrl = (name: string, composedUrl?: string) =>
     config.subgraphUrls[name as SubgraphName] ?? composedUrl ?? planner?.subgraphUrls.get(name) ?? '';
   const dataSourceFor = (name: string, composedUrl?: string) => {
@@ -61,7 +68,7 @@ export async function createGatewayApp(config: GatewayConfig): Promise<GatewayAp
     if (!source) {
       source = new SubgraphDataSource({
         url: subgraphUrl(name, composedUrl),
-        timeoutMs: config.SUBGRAPH_TIMEOUT_MS,
+        ...resilience(name),
         sharedSecret: config.GATEWAY_SHARED_SECRET,
       });
       dataSources.set(name, metrics.instrument(name, source));
@@ -88,6 +95,7 @@ export async function createGatewayApp(config: GatewayConfig): Promise<GatewayAp
   // Auto-pipelining: the session checks of concurrent requests go out as one write instead of one each.
   const redis = new Redis(config.REDIS_URL, { keyPrefix: config.REDIS_KEY_PREFIX, maxRetriesPerRequest: 2, enableAutoPipelining: true });
   const tokens = createAccessTokenVerifier({ jwksUrl: config.membersJwksUrl, redis });
+  const trusted = config.TRUSTED_DOCUMENTS ? TrustedDocuments.fromFile(config.TRUSTED_DOCUMENTS) : undefined;
   const app = express();
   app.disable('x-powered-by');
   // /graphql is served without Express (see graphqlHttpHandler); /health and /metrics keep it.
@@ -111,7 +119,11 @@ export async function createGatewayApp(config: GatewayConfig): Promise<GatewayAp
       landingPage(config),
       metrics.apolloPlugin<GatewayContext>(),
       operationLimitsPlugin(config.operationLimits),
+      ...(config.RATE_LIMITS.size ? [rateLimitPlugin({ table: config.RATE_LIMITS, limiter: new RateLimiter(redis, 'gateway:') })] : []),
     ],
+    // APQ registrations live in Redis, shared by replicas; in trusted-documents mode only the manifest counts.
+    persistedQueries:
+      config.APQ && !trusted ? { cache: new RedisDocumentCache(redis, { prefix: 'gateway:' }), ttl: config.APQ_TTL_SECONDS } : false,
     // Said explicitly because the gateway relies on both: no batches (one operation per request, so the
     // limits above hold per request), and CSRF prevention for simple-form posts and GETs.
     allowBatchedHttpRequests: false,
@@ -139,6 +151,7 @@ export async function createGatewayApp(config: GatewayConfig): Promise<GatewayAp
     maxConnections: config.MAX_WS_CONNECTIONS,
     maxSubscriptionsPerConnection: config.MAX_SUBSCRIPTIONS_PER_CONNECTION,
     limits: config.operationLimits,
+    trustedDocuments: trusted,
   });
   metrics.observe({ connections: () => websockets.connections, subscriptions: () => hub.stats });
 
@@ -148,6 +161,7 @@ export async function createGatewayApp(config: GatewayConfig): Promise<GatewayAp
   });
   serveGraphQL = graphqlHttpHandler(apollo, {
     maxBodyBytes: config.MAX_REQUEST_BYTES,
+    inspect: trusted ? trustedDocumentsCheck(trusted) : apqRequestCheck,
     context: async (req) => ({
       requestId: (req.headers['x-request-id'] as string | undefined) ?? randomUUID(),
       viewer: await tokens.viewerFromAuthorization(req.headers.authorization),

@@ -1,6 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { booleanFlag, ConfigError, DEVELOPMENT_GATEWAY_SECRET, nodeEnv, parseEnv, port, refuseDevelopmentSecrets } from '@commerce/kit/http';
 import { z } from 'zod';
+import { rateLimitsSetting } from './rate-limits/rate-limit-rules.js';
+import { subgraphResilienceShape, subgraphTimeouts } from './subgraphs/subgraph-settings.js';
 
 export const SUBGRAPH_NAMES = ['members', 'catalog', 'inventory', 'orders', 'coupons'] as const;
 export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];
@@ -57,6 +59,16 @@ export function readGatewayConfig(env: Record<string, string | undefined> = proc
         .refine((origins) => !origins.includes('*'), 'list the allowed origins; `*` is not accepted')
         .refine((origins) => origins.every((origin) => URL.canParse(origin) && new URL(origin).origin === origin), 'each origin is scheme://host[:port], without a path'),
       SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+      /** Per-subgraph overrides of SUBGRAPH_TIMEOUT_MS, e.g. `inventory=500,orders=2000`; then retries and breakers. */
+      SUBGRAPH_TIMEOUTS: subgraphTimeouts(SUBGRAPH_NAMES),
+      ...subgraphResilienceShape,
+      /** Per-member and per-address limits on expensive mutations: defaults, `off`, or changes (rate-limit-rules.ts). */
+      RATE_LIMITS: rateLimitsSetting,
+      /** Automatic persisted queries, registered in Redis (shared by replicas) for this long after registration. */
+      APQ: booleanFlag(true),
+      APQ_TTL_SECONDS: z.coerce.number().int().min(60).default(86_400),
+      /** A manifest of the only operations to serve (trusted-documents mode); APQ registration is then off. */
+      TRUSTED_DOCUMENTS: z.string().min(1).optional(),
       SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
       MEMBERS_URL: optionalUrl,
       CATALOG_URL: optionalUrl,
@@ -70,6 +82,10 @@ export function readGatewayConfig(env: Record<string, string | undefined> = proc
     throw new ConfigError('Invalid configuration:\n  APOLLO_KEY and APOLLO_GRAPH_REF: set both for managed federation, or neither.');
   }
   refuseDevelopmentSecrets(parsed);
+  // Sandbox sends introspection and ad-hoc operations, which trusted-documents mode refuses: it could not work.
+  if (parsed.TRUSTED_DOCUMENTS && parsed.LANDING_PAGE) {
+    throw new ConfigError('Invalid configuration:\n  LANDING_PAGE: Sandbox cannot run against a gateway in trusted-documents mode (TRUSTED_DOCUMENTS).');
+  }
   const development = parsed.NODE_ENV === 'development';
   const membersUrl = parsed.MEMBERS_URL ?? 'http://127.0.0.1:4001/graphql';
   // booleanFlag(undefined) keeps "unset" apart from "false", so the environment decides the default.
@@ -78,8 +94,9 @@ export function readGatewayConfig(env: Record<string, string | undefined> = proc
     ...parsed,
     SUPERGRAPH_WATCH: explicit('SUPERGRAPH_WATCH') ? Boolean(parsed.SUPERGRAPH_WATCH) : development,
     INTROSPECTION: explicit('INTROSPECTION') ? Boolean(parsed.INTROSPECTION) : development,
-    LANDING_PAGE: explicit('LANDING_PAGE') ? Boolean(parsed.LANDING_PAGE) : development,
+    LANDING_PAGE: explicit('LANDING_PAGE') ? Boolean(parsed.LANDING_PAGE) : development && !parsed.TRUSTED_DOCUMENTS,
     managedFederation: Boolean(parsed.APOLLO_KEY),
+    subgraphTimeouts: parsed.SUBGRAPH_TIMEOUTS as Partial<Record<SubgraphName, number>>,
     operationLimits: { maxDepth: parsed.MAX_QUERY_DEPTH, maxAliases: parsed.MAX_ALIASES, maxCost: parsed.MAX_QUERY_COST },
     membersJwksUrl: parsed.MEMBERS_JWKS_URL ?? new URL('/.well-known/jwks.json', membersUrl).toString(),
     /** Subgraph URLs that replace the ones composed into the supergraph (containers, tests). */

@@ -24,6 +24,12 @@ export interface RunningSupergraph {
   /** Every mail the subgraphs sent, caught by a real SMTP server. */
   mail: MailCatcher;
   env: TestEnvironment;
+  /** Another gateway in front of the same subgraphs (and Redis), with `overrides` on top of this one's settings. */
+  startGateway(overrides: Record<string, string>): Promise<{ url: string; app: GatewayApp }>;
+  /** Stops one subgraph (its port then refuses connections), as a crash or a deploy would. */
+  stopSubgraph(name: string): Promise<void>;
+  /** Starts a stopped subgraph again on the same port, with the same settings and database. */
+  restartSubgraph(name: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -60,16 +66,22 @@ export async function startSupergraph(
       await subgraphs[name].listen(ports[name]!);
     }),
   );
-  const gateway = await createGatewayApp(
+  const extraGateways: GatewayApp[] = [];
+  const stopped = new Set<string>();
+  const gatewayConfig = (overrides: Record<string, string>) =>
     readGatewayConfig({
       NODE_ENV: 'test',
       GATEWAY_SHARED_SECRET: TEST_GATEWAY_SECRET,
       REDIS_URL: env.config.REDIS_URL,
       REDIS_KEY_PREFIX: env.config.REDIS_KEY_PREFIX,
+      // Every test client comes from 127.0.0.1 and the journeys sign up hundreds of members from it: the gateway's
+      // rate limits are off unless a test turns them on (rate-limits.e2e.test.ts).
+      RATE_LIMITS: 'off',
       ...Object.fromEntries(Object.entries(subgraphUrls).map(([name, url]) => [`${name.toUpperCase()}_URL`, url])),
       ...gatewayEnv,
-    }),
-  );
+      ...overrides,
+    });
+  const gateway = await createGatewayApp(gatewayConfig({}));
   const gatewayUrl = await gateway.listen(0);
   return {
     gatewayUrl,
@@ -78,9 +90,23 @@ export async function startSupergraph(
     gateway,
     mail,
     env,
+    async startGateway(overrides) {
+      const app = await createGatewayApp(gatewayConfig(overrides));
+      extraGateways.push(app);
+      return { url: await app.listen(0), app };
+    },
+    async stopSubgraph(name) {
+      stopped.add(name);
+      await subgraphs[name]!.close();
+    },
+    async restartSubgraph(name) {
+      subgraphs[name] = await factories[name]!(config);
+      await subgraphs[name].listen(ports[name]!);
+      stopped.delete(name);
+    },
     async close() {
-      await gateway.close();
-      await Promise.all(Object.values(subgraphs).map((app) => app.close()));
+      await Promise.all([gateway, ...extraGateways].map((app) => app.close()));
+      await Promise.all(Object.entries(subgraphs).map(([name, app]) => (stopped.has(name) ? undefined : app.close())));
       await mail.stop();
       await env.dispose();
     },

@@ -63,12 +63,14 @@ const baselines: { child: ReturnType<typeof spawnTs> }[] = [];
 try {
   console.log(`time-sale scenario: ${buyers} buyers vs ${units} units, then ${clients} clients for ${durationMs / 1000} s; booting…`);
   // A few members stand in for thousands of buyers, so inventory's per-member claim rate limit is turned off
-  // (TIME_SALE_CLAIM_RATE_LIMIT=0); BENCH_TS_RATE_LIMIT=1 keeps the configured default.
+  // (TIME_SALE_CLAIM_RATE_LIMIT=0), and so are the gateway's (startGateway); BENCH_TS_RATE_LIMIT=1 keeps both
+  // defaults, except the gateway's limits on signing the bench's buyers up and in from one address.
   const limit = process.env.BENCH_TS_RATE_LIMIT === '1' ? {} : { TIME_SALE_CLAIM_RATE_LIMIT: 0 };
+  const gatewayLimits: Record<string, string> = process.env.BENCH_TS_RATE_LIMIT === '1' ? { RATE_LIMITS: 'signUp:address=0,logIn:address=0' } : {};
   // BENCH_CPU_PROF=1: profile our gateway and the subgraphs (files in bench/results/profiles).
   const profile = process.env.BENCH_CPU_PROF === '1' ? ['--cpu-prof', '--cpu-prof-dir', join(benchDir, 'results/profiles')] : [];
   subgraphs = await startSubgraphs('bench_timesale', { stores: 1, productsPerStore: 1, variantsPerProduct: 4, initialStock: BIG + units }, limit, profile);
-  gateway = await startGateway('ours', subgraphs.info, { MAX_WS_CONNECTIONS: '100' }, profile);
+  gateway = await startGateway('ours', subgraphs.info, { MAX_WS_CONNECTIONS: '100', ...gatewayLimits }, profile);
   const url = gateway.info.url;
   const [burstVariant, bigVariant, engineBurstVariant, engineBigVariant] = subgraphs.info.seeded.variants;
 

@@ -1,19 +1,31 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { signIdentity } from '@commerce/kit/http';
-import { GraphQLError } from 'graphql';
 import { Pool } from 'undici';
 import type { GatewayContext } from '../context.js';
+import { CircuitBreaker } from './circuit-breaker.js';
+import { failureErrors, failureFromError, RETRYABLE_STATUSES, SubgraphFailure } from './subgraph-failure.js';
 
 export interface SubgraphDataSourceOptions {
   url: string;
+  /** The budget of one call, retries included. */
   timeoutMs: number;
   /** Signs the forwarded identity so subgraphs can tell it from a forgery. */
   sharedSecret: string;
   /** Keep-alive connections kept open to this subgraph. */
   connections?: number;
+  /** The subgraph's name, for error messages. */
+  name?: string;
+  /** Extra attempts for a read that failed before the subgraph could have done anything (never for mutations). */
+  retries?: number;
+  /** Decides whether calls may reach this subgraph; without one, they always may. */
+  breaker?: CircuitBreaker;
 }
 
 type GraphQLResponse = Awaited<ReturnType<GraphQLDataSource['process']>>;
+
+/** First backoff before a retry; doubled per attempt, with full jitter so replicas do not retry in step. */
+const RETRY_BASE_MS = 50;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Calls one subgraph over HTTP/1.1 with a pool of keep-alive connections (undici's Pool). It replaces
@@ -21,19 +33,27 @@ type GraphQLResponse = Awaited<ReturnType<GraphQLDataSource['process']>>;
  * that layer as the gateway's own largest cost. Identical reads already in flight (same operation, variables
  * and caller) share one call, as in Apollo Router's and Hive Gateway's deduplication. Every call carries the
  * request id, the client's address and, for a signed-in caller, the identity signed with the shared secret.
+ *
+ * Every call has a time budget; reads are retried within it when the connection was refused or reset or a proxy
+ * answered 502/503/504; a circuit breaker stops calls to a failing subgraph. A call that gets no answer resolves
+ * with GraphQL errors on the fields it should have filled, so the gateway still serves the rest of the query.
  */
 export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
   private readonly pool: Pool;
   private readonly path: string;
+  private readonly name: string;
   /** Identical reads in flight share one subgraph call; each caller parses its own copy of the answer. */
   private readonly inFlight = new Map<string, Promise<string>>();
 
   constructor(private readonly options: SubgraphDataSourceOptions) {
     const url = new URL(options.url);
     this.path = `${url.pathname}${url.search}`;
+    this.name = options.name ?? url.host;
     this.pool = new Pool(url.origin, {
       connections: options.connections ?? 128,
       keepAliveTimeout: 30_000,
+      // A connection that cannot be made (an unreachable host) fails within the budget too, not after undici's 10 s.
+      connect: { timeout: options.timeoutMs },
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
     });
@@ -50,26 +70,65 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     if (context?.viewer) Object.assign(headers, this.identityHeaders(context));
     const body = JSON.stringify({ query: request.query, variables: request.variables, operationName: request.operationName });
 
-    // Only reads are shared, and only between callers with the same identity: the answer may depend on it.
-    if (/^\s*mutation\b/.test(request.query ?? '')) return JSON.parse(await this.send(headers, body));
-    const viewer = context?.viewer;
-    const key = `${viewer ? `${viewer.memberId}|${viewer.roles.join(',')}|${viewer.sessionId}|${viewer.canPurchase}` : '-'}\n${body}`;
-    let answer = this.inFlight.get(key);
-    if (!answer) {
-      answer = this.send(headers, body).finally(() => this.inFlight.delete(key));
-      this.inFlight.set(key, answer);
+    try {
+      // Only reads are shared, and only between callers with the same identity: the answer may depend on it.
+      if (/^\s*mutation\b/.test(request.query ?? '')) return JSON.parse(await this.send(headers, body, false));
+      const viewer = context?.viewer;
+      const key = `${viewer ? `${viewer.memberId}|${viewer.roles.join(',')}|${viewer.sessionId}|${viewer.canPurchase}` : '-'}\n${body}`;
+      let answer = this.inFlight.get(key);
+      if (!answer) {
+        answer = this.send(headers, body, true).finally(() => this.inFlight.delete(key));
+        this.inFlight.set(key, answer);
+      }
+      return JSON.parse(await answer);
+    } catch (error) {
+      if (!(error instanceof SubgraphFailure)) throw error;
+      return { errors: failureErrors(error, this.name, request, 'document' in options ? options.document : undefined) };
     }
-    return JSON.parse(await answer);
   }
 
-  private async send(headers: Record<string, string>, body: string): Promise<string> {
-    const response = await this.pool.request({ path: this.path, method: 'POST', headers, body });
-    const contentType = String(response.headers['content-type'] ?? '');
-    const text = await response.body.text();
-    if (contentType.startsWith('application/json') || contentType.startsWith('application/graphql-response+json')) return text;
-    throw new GraphQLError(`${response.statusCode} from subgraph: ${text.slice(0, 200)}`, {
-      extensions: { code: 'SUBGRAPH_ERROR', http: { status: response.statusCode } },
-    });
+  /** One call within the time budget: attempts, each allowed by the breaker and reported to it. */
+  private async send(headers: Record<string, string>, body: string, idempotent: boolean): Promise<string> {
+    const { timeoutMs, breaker } = this.options;
+    const retries = idempotent ? (this.options.retries ?? 0) : 0;
+    const deadline = Date.now() + timeoutMs;
+    for (let attempt = 0; ; attempt++) {
+      if (breaker && !breaker.allow()) {
+        throw new SubgraphFailure(`The ${this.name} subgraph is unavailable (circuit open); not called.`, 'SUBGRAPH_UNAVAILABLE', false, {
+          retryAfterSeconds: Math.max(1, Math.ceil(breaker.retryAfterMs() / 1000)),
+        });
+      }
+      const failure = await this.attempt(headers, body, Math.max(1, deadline - Date.now()));
+      if (typeof failure === 'string') {
+        breaker?.success();
+        return failure;
+      }
+      if (failure.code === 'SUBGRAPH_ERROR' && !failure.retryable) breaker?.success(); // it answered, just not in JSON
+      else breaker?.failure();
+      if (!failure.retryable || attempt >= retries) throw failure;
+      const backoff = Math.random() * RETRY_BASE_MS * 2 ** attempt;
+      if (Date.now() + backoff >= deadline) throw failure;
+      await sleep(backoff);
+    }
+  }
+
+  /** The answer's text, or why there is none. */
+  private async attempt(headers: Record<string, string>, body: string, budgetMs: number): Promise<string | SubgraphFailure> {
+    try {
+      // Per-request timeouts replace the pool's: the budget left for this attempt, with no extra timer of ours.
+      const response = await this.pool.request({ path: this.path, method: 'POST', headers, body, headersTimeout: budgetMs, bodyTimeout: budgetMs });
+      const contentType = String(response.headers['content-type'] ?? '');
+      const text = await response.body.text();
+      if (RETRYABLE_STATUSES.has(response.statusCode)) {
+        return new SubgraphFailure(`The ${this.name} subgraph is unavailable (${response.statusCode}).`, 'SUBGRAPH_UNAVAILABLE', true);
+      }
+      if (contentType.startsWith('application/json') || contentType.startsWith('application/graphql-response+json')) return text;
+      const failure = new SubgraphFailure(`${response.statusCode} from subgraph: ${text.slice(0, 200)}`, 'SUBGRAPH_ERROR', false);
+      // A 5xx that is not GraphQL says the subgraph is in trouble; anything else says it is up.
+      return response.statusCode >= 500 ? new SubgraphFailure(failure.message, 'SUBGRAPH_UNAVAILABLE', false) : failure;
+    } catch (error) {
+      return failureFromError(this.name, error, this.options.timeoutMs);
+    }
   }
 
   /** Signed once per request and reused by every fetch of its plan. */

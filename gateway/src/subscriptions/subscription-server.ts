@@ -6,6 +6,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { AccessTokenVerifier } from '../auth/access-token-verifier.js';
 import { checkOperationLimits, type OperationLimits } from '../limits/index.js';
+import type { TrustedDocuments } from '../persisted-queries/trusted-documents.js';
 import type { SubscriptionHub } from './subscription-hub.js';
 import type { SupergraphPlanner } from './supergraph-planner.js';
 
@@ -18,6 +19,8 @@ export interface GatewaySubscriptionOptions {
   maxSubscriptionsPerConnection: number;
   /** The same depth, alias and cost limits as over HTTP. */
   limits: OperationLimits;
+  /** In trusted-documents mode, the only subscriptions served (by id in `extensions.persistedQuery`, or by text). */
+  trustedDocuments?: TrustedDocuments;
 }
 
 interface ConnectionState {
@@ -34,7 +37,7 @@ const codedError = (message: string, code: string) => new GraphQLError(message, 
  * closed (4401) when the token expires. Only subscriptions are served here; each is executed by the hub.
  */
 export function startGatewaySubscriptions(options: GatewaySubscriptionOptions) {
-  const { httpServer, hub, planner, tokens, maxConnections, maxSubscriptionsPerConnection, limits } = options;
+  const { httpServer, hub, planner, tokens, maxConnections, maxSubscriptionsPerConnection, limits, trustedDocuments } = options;
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
   const states = new WeakMap<Context, ConnectionState>();
   let connections = 0;
@@ -70,6 +73,12 @@ export function startGatewaySubscriptions(options: GatewaySubscriptionOptions) {
       onClose: (ctx) => clearTimeout(states.get(ctx)?.expiry),
       onSubscribe: (ctx, id, payload) => {
         const state = states.get(ctx)!;
+        if (trustedDocuments) {
+          const resolved = trustedDocuments.resolve(payload);
+          if (typeof resolved === 'object') return [codedError(resolved.message, resolved.code)];
+          // graphql-ws executes payload.query after this hook; a client naming an id sends an empty query.
+          if (resolved !== undefined) (payload as { query: string }).query = resolved;
+        }
         let document: DocumentNode;
         try {
           document = parse(payload.query);

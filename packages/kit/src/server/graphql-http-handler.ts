@@ -8,6 +8,19 @@ export interface GraphQLHttpHandlerOptions<Context> {
   maxBodyBytes: number;
   /** Told of every request refused before GraphQL sees it (for metrics), with its status and code. */
   onRefused?: (status: number, code: string) => void;
+  /**
+   * Sees the parsed request before Apollo Server does: may rewrite its body or query string (a trusted document's
+   * id into its text), or refuse it by returning an HttpRefusal.
+   */
+  inspect?: (request: ParsedGraphQLRequest) => HttpRefusal | void;
+}
+
+/** A request as Apollo Server will get it: POST bodies parsed, GET operations in the query string. */
+export interface ParsedGraphQLRequest {
+  method: string;
+  /** The query string with its leading `?`, or ''. */
+  search: string;
+  body: any;
 }
 
 /** A refusal before GraphQL: a GraphQL-shaped JSON error with a code, never an HTML page. */
@@ -72,8 +85,11 @@ async function handle<Context extends BaseContext>(
   const url = req.url ?? '';
   const query = url.indexOf('?');
   const body = req.method === 'POST' ? await readJsonBody(req, options.maxBodyBytes) : {};
+  const parsed: ParsedGraphQLRequest = { method: req.method?.toUpperCase() ?? 'GET', search: query === -1 ? '' : url.slice(query), body };
+  const refusal = options.inspect?.(parsed);
+  if (refusal) throw refusal;
   const response = await apollo.executeHTTPGraphQLRequest({
-    httpGraphQLRequest: { method: req.method?.toUpperCase() ?? 'GET', headers, search: query === -1 ? '' : url.slice(query), body },
+    httpGraphQLRequest: { method: parsed.method, headers, search: parsed.search, body: parsed.body },
     context: () => options.context(req),
   });
   for (const [name, value] of response.headers) res.setHeader(name, value);
