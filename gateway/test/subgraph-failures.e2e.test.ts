@@ -66,6 +66,24 @@ describe('a stopped subgraph', () => {
   });
 });
 
+describe('inventory down behind a product page', () => {
+  it('keeps the product and its variants, with null stock and an error per variant', { timeout: 60_000 }, async () => {
+    const { upstream, url } = await gatewayWithFlakyInventory({ SUBGRAPH_RETRIES: '0', SUBGRAPH_BREAKER_FAILURES: '0' });
+    try {
+      const query = `{ product(id: "${MUG}") { name variants { sku stock { available } } } }`;
+      const healthy = await graphqlData(url, query);
+      expect(healthy.product.variants[0].stock.available).toEqual(expect.any(Number));
+      upstream.set({ kind: 'status', status: 503 });
+      const partial = await graphqlRequest(url, query);
+      expect(partial.data?.product.name).toBe(healthy.product.name);
+      expect(partial.data?.product.variants).toEqual(healthy.product.variants.map((variant: { sku: string }) => ({ sku: variant.sku, stock: null })));
+      expect(partial.errors?.map((error) => error.extensions?.code)).toContain('SUBGRAPH_UNAVAILABLE');
+    } finally {
+      await upstream.stop();
+    }
+  });
+});
+
 describe('a slow subgraph', () => {
   it('hits its own timeout (SUBGRAPH_TIMEOUTS) with SUBGRAPH_TIMEOUT, without a retry', { timeout: 60_000 }, async () => {
     const { upstream, url } = await gatewayWithFlakyInventory({ SUBGRAPH_TIMEOUTS: 'inventory=300', SUBGRAPH_BREAKER_FAILURES: '0' });
