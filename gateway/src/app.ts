@@ -9,7 +9,10 @@ import {
   ApolloServerPluginLandingPageProductionDefault,
 } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
-import { createFormatError, graphqlHttpErrorHandler, listen } from '@commerce/kit/http';
+import { createFormatError, createGraphqlHttpErrorHandler, listen } from '@commerce/kit/http';
+import type { Logger } from '@commerce/kit/logging';
+import { registerRedisMetrics, serveMetrics } from '@commerce/kit/metrics';
+import { Observability, type ObservabilityOptions } from '@commerce/kit/telemetry';
 import express from 'express';
 import { Redis } from 'ioredis';
 import { createAccessTokenVerifier } from './auth/access-token-verifier.js';
@@ -24,11 +27,15 @@ import { startGatewaySubscriptions } from './subscriptions/subscription-server.j
 import { SupergraphPlanner } from './subscriptions/supergraph-planner.js';
 import { UpstreamClients } from './subscriptions/upstream-clients.js';
 import { fileSupergraph } from './supergraph/file-supergraph.js';
+import { traceSubgraphFetches } from './telemetry/subgraph-fetch-spans.js';
 
 export interface GatewayApp {
   httpServer: Server;
   gateway: ApolloGateway;
   subscriptions: SubscriptionHub;
+  logger: Logger;
+  /** The operator-only GET /metrics URL once listening, when METRICS_PORT is set. */
+  readonly metricsUrl: string | undefined;
   listen(port: number, host?: string): Promise<string>;
   close(): Promise<void>;
 }
@@ -47,11 +54,12 @@ function landingPage(config: GatewayConfig) {
  * @apollo/server on Express. Supergraph from the committed file (reloaded on change in development),
  * or from Apollo's uplink when APOLLO_KEY and APOLLO_GRAPH_REF are set.
  */
-export async function createGatewayApp(config: GatewayConfig): Promise<GatewayApp> {
+export async function createGatewayApp(config: GatewayConfig, options: ObservabilityOptions = {}): Promise<GatewayApp> {
   const development = config.NODE_ENV === 'development';
   // Read by ApolloGateway's constructor; must be set before it runs.
   if (!config.APOLLO_TELEMETRY) process.env.APOLLO_TELEMETRY_DISABLED = 'true';
   const metrics = new GatewayMetrics();
+  const observability = new Observability('gateway', config, options);
   const dataSources = new Map<string, SubgraphDataSource>();
   const subgraphUrl = (name: string, composedUrl?: string) =>
     config.subgraphUrls[name as SubgraphName] ?? composedUrl ?? planner?.subgraphUrls.get(name) ?? '';
@@ -63,7 +71,7 @@ export async function createGatewayApp(config: GatewayConfig): Promise<GatewayAp
         timeoutMs: config.SUBGRAPH_TIMEOUT_MS,
         sharedSecret: config.GATEWAY_SHARED_SECRET,
       });
-      dataSources.set(name, metrics.instrument(name, source));
+      dataSources.set(name, traceSubgraphFetches(observability.tracing, name, metrics.instrument(name, source)));
     }
     return source;
   };
@@ -72,7 +80,7 @@ export async function createGatewayApp(config: GatewayConfig): Promise<GatewayAp
   const gateway = new ApolloGateway({
     ...(config.managedFederation
       ? {}
-      : { supergraphSdl: fileSupergraph({ path: config.SUPERGRAPH_PATH, watch: config.SUPERGRAPH_WATCH }) }),
+      : { supergraphSdl: fileSupergraph({ path: config.SUPERGRAPH_PATH, watch: config.SUPERGRAPH_WATCH, log: (message) => observability.logger.info(message) }) }),
     buildService: ({ name, url }) => dataSourceFor(name, url),
   });
   // Subscriptions are planned with the same supergraph the gateway serves, swapped together on reload.
@@ -80,7 +88,8 @@ export async function createGatewayApp(config: GatewayConfig): Promise<GatewayAp
     planner = new SupergraphPlanner(coreSupergraphSdl);
   });
 
-  const redis = new Redis(config.REDIS_URL, { keyPrefix: config.REDIS_KEY_PREFIX, maxRetriesPerRequest: 2 });
+  const redis = observability.traceRedis(new Redis(config.REDIS_URL, { keyPrefix: config.REDIS_KEY_PREFIX, maxRetriesPerRequest: 2 }), 'sessions');
+  registerRedisMetrics(metrics.registry, { sessions: () => redis });
   const tokens = createAccessTokenVerifier({ jwksUrl: config.membersJwksUrl, redis });
   const app = express();
   app.disable('x-powered-by');
@@ -90,11 +99,13 @@ export async function createGatewayApp(config: GatewayConfig): Promise<GatewayAp
     ...(config.managedFederation ? { apollo: { key: config.APOLLO_KEY, graphRef: config.APOLLO_GRAPH_REF } } : {}),
     introspection: config.INTROSPECTION,
     includeStacktraceInErrorResponses: development,
-    formatError: createFormatError({ exposeInternalErrors: development }),
+    // The logging plugin logs unexpected errors, with the request id and the cause.
+    formatError: createFormatError({ exposeInternalErrors: development, log: () => {} }),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.SHUTDOWN_GRACE_MS }),
       landingPage(config),
       metrics.apolloPlugin<GatewayContext>(),
+      ...observability.apolloPlugins<GatewayContext>(),
       operationLimitsPlugin(config.operationLimits),
     ],
     // Said explicitly because the gateway relies on both: no batches (one operation per request, so the
@@ -127,7 +138,7 @@ export async function createGatewayApp(config: GatewayConfig): Promise<GatewayAp
   });
   metrics.observe({ connections: () => websockets.connections, subscriptions: () => hub.stats });
 
-  app.get('/metrics', metrics.handler());
+  const metricsServer = serveMetrics(app, metrics, config.METRICS_PORT);
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', service: 'gateway' });
   });
@@ -141,6 +152,7 @@ export async function createGatewayApp(config: GatewayConfig): Promise<GatewayAp
       req.body ??= {};
       next();
     },
+    ...observability.httpMiddleware(),
     expressMiddleware(apollo, {
       context: async ({ req }) => ({
         requestId: req.get('x-request-id') ?? randomUUID(),
@@ -149,15 +161,21 @@ export async function createGatewayApp(config: GatewayConfig): Promise<GatewayAp
       }),
     }),
   );
-  app.use(graphqlHttpErrorHandler);
+  app.use(metrics.countRefusals(), createGraphqlHttpErrorHandler(observability.logger));
 
   let closed: Promise<void> | undefined;
+  let metricsUrl: string | undefined;
   return {
     httpServer,
     gateway,
     subscriptions: hub,
+    logger: observability.logger,
+    get metricsUrl() {
+      return metricsUrl;
+    },
     async listen(port, host = '127.0.0.1') {
       const bound = await listen(httpServer, port, host);
+      metricsUrl = await metricsServer.listen(host);
       return `http://${host}:${bound}/graphql`;
     },
     close() {
@@ -168,7 +186,8 @@ export async function createGatewayApp(config: GatewayConfig): Promise<GatewayAp
         await upstreams.close();
         await apollo.stop();
         await Promise.all([...dataSources.values()].map((source) => source.close()));
-        await redis.quit();
+        await Promise.allSettled([redis.quit(), metricsServer.close()]);
+        await observability.close();
       })();
       return closed;
     },

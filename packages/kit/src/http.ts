@@ -9,3 +9,4 @@ export * from './server/http-errors.js';
 export * from './server/http-listener.js';
 export * from './identity/identity-headers.js';
 export * from './identity/viewer.js';
+export * from './telemetry/observability-env.js';

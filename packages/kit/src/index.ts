@@ -26,3 +26,5 @@ export * from './redis/redis-pubsub.js';
 export * from './server/subscription-server.js';
 export * from './metrics/index.js';
 export * from './server/client-info.js';
+export * from './logging/index.js';
+export * from './telemetry/index.js';

@@ -1,4 +1,4 @@
-import type { OutboxRelay, SubgraphRuntime } from '@commerce/kit';
+import { logTo, type OutboxRelay, type SubgraphRuntime } from '@commerce/kit';
 import { type InventoryConfig, setting } from './config.js';
 import { StockEventsPublisher } from './stock/stock-events.publisher.js';
 import { TimeSaleClaimEngine } from './time-sale/time-sale-claim.service.js';
@@ -32,7 +32,7 @@ export interface InventoryServices {
   timeSales: TimeSaleServices;
 }
 
-export function createInventoryServices({ redis, orm, config }: SubgraphRuntime<InventoryConfig>): InventoryServices {
+export function createInventoryServices({ redis, orm, config, logger }: SubgraphRuntime<InventoryConfig>): InventoryServices {
   const engine = new TimeSaleClaimEngine(redis, {
     channelPrefix: config.REDIS_KEY_PREFIX,
     holdMs: setting(config, 'TIME_SALE_HOLD_SECONDS') * 1000,
@@ -40,8 +40,8 @@ export function createInventoryServices({ redis, orm, config }: SubgraphRuntime<
     rateWindowMs: setting(config, 'TIME_SALE_CLAIM_RATE_WINDOW_MS'),
   });
   return {
-    stockEvents: new StockEventsPublisher(redis, config.REDIS_KEY_PREFIX),
+    stockEvents: new StockEventsPublisher(redis, config.REDIS_KEY_PREFIX, logTo(logger)),
     outbox: new OutboxWaker(),
-    timeSales: { engine, keeper: new TimeSaleStateKeeper(orm, engine) },
+    timeSales: { engine, keeper: new TimeSaleStateKeeper(orm, engine, logTo(logger)) },
   };
 }

@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
-import type { RequestHandler } from 'express';
+import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { getOperationAST, type GraphQLError } from 'graphql';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import { LabelCap } from './label-cap.js';
@@ -12,6 +12,14 @@ export interface MetricsOptions {
   /** Node.js process metrics (CPU, memory, event loop lag, GC). Default true. */
   defaultMetrics?: boolean;
 }
+
+/** body-parser's error types, as refusal reasons. */
+const REFUSAL_REASONS: Record<string, string> = {
+  'entity.too.large': 'payload_too_large',
+  'entity.parse.failed': 'malformed_json',
+  'encoding.unsupported': 'unsupported_encoding',
+  'charset.unsupported': 'unsupported_encoding',
+};
 
 /** Latency buckets in seconds, from 5 ms to 10 s. */
 export const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -34,6 +42,7 @@ export class Metrics {
   readonly requests: Counter<'operation' | 'outcome'>;
   readonly duration: Histogram<'operation'>;
   readonly errors: Counter<'operation' | 'code'>;
+  readonly refusals: Counter<'reason'>;
 
   constructor(options: MetricsOptions) {
     this.registry.setDefaultLabels({ service: options.service });
@@ -59,6 +68,24 @@ export class Metrics {
       labelNames: ['operation', 'code'],
       registers,
     });
+    this.refusals = new Counter({
+      name: 'http_refusals_total',
+      help: 'Requests refused before they reached GraphQL execution, by reason (payload_too_large, malformed_json, unsupported_encoding).',
+      labelNames: ['reason'],
+      registers,
+    });
+  }
+
+  /**
+   * Counts what the body parser refuses (oversized or malformed bodies) and passes the error on to the handler
+   * that answers it: those requests never reach Apollo, so its plugin cannot count them.
+   */
+  countRefusals(): ErrorRequestHandler {
+    return (error, _req, _res, next) => {
+      const reason = REFUSAL_REASONS[(error as { type?: string }).type ?? ''];
+      if (reason) this.refusals.inc({ reason });
+      next(error);
+    };
   }
 
   /** The operation's name as a bounded label: "anonymous" without one, "other" past the cap. */

@@ -14,11 +14,13 @@ import { refuseDevelopmentSecrets } from '../config/parse-env.js';
 import { createOrm, migrate, type Orm, withSchemaLock } from '../db/create-orm.js';
 import { createFormatError } from '../errors/format-error.js';
 import { verifyIdentity } from '../identity/identity-headers.js';
-import { createMetrics, type Metrics, registerDbPoolMetrics } from '../metrics/index.js';
+import { createMetrics, type Metrics, registerDbPoolMetrics, registerRedisMetrics, serveMetrics } from '../metrics/index.js';
+import type { Logger } from '../logging/logger.js';
+import { Observability, type ObservabilityOptions } from '../telemetry/observability.js';
 import type { Viewer } from '../identity/viewer.js';
 import { createRedis } from '../redis/create-redis.js';
 import { createRedisPubSub } from '../redis/redis-pubsub.js';
-import { graphqlHttpErrorHandler } from './http-errors.js';
+import { createGraphqlHttpErrorHandler } from './http-errors.js';
 import { listen } from './http-listener.js';
 import { type ClientInfo, clientInfoOf, UNKNOWN_CLIENT } from './client-info.js';
 import { checkReadiness } from './readiness.js';
@@ -37,6 +39,10 @@ export interface SubgraphApp<Services = unknown> {
   services: Services;
   /** Its Prometheus registry (served at GET /metrics); add subgraph-specific metrics on `metrics.registry`. */
   metrics: Metrics;
+  /** Its JSON logger (pino); lines inside a traced request carry trace_id and span_id. */
+  logger: Logger;
+  /** The operator-only GET /metrics URL once listening, when METRICS_PORT is set. */
+  metricsUrl?: string;
   /** Binds the HTTP server; port 0 picks a free port. Resolves with the GraphQL endpoint URL. */
   listen(port: number, host?: string): Promise<string>;
   /** Stops accepting, lets in-flight requests finish (up to the grace period), stops workers, closes the pools. */
@@ -46,6 +52,8 @@ export interface SubgraphApp<Services = unknown> {
 async function openRuntime<Config extends SubgraphConfig>(
   definition: SubgraphDefinition<any, any, Config>,
   config: Config,
+  observability: Observability,
+  metrics: Metrics,
 ): Promise<SubgraphRuntime<Config>> {
   refuseDevelopmentSecrets(config);
   const orm = await createOrm({
@@ -55,9 +63,9 @@ async function openRuntime<Config extends SubgraphConfig>(
     migrations: definition.migrations,
     poolMax: config.DB_POOL_MAX,
   });
-  const redis = createRedis({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX });
+  const redis = observability.traceRedis(createRedis({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX }), 'main');
   const pubsub = createRedisPubSub({ url: config.REDIS_URL, prefix: config.REDIS_KEY_PREFIX });
-  const runtime = { orm, redis, pubsub, config };
+  const runtime = { orm, redis, pubsub, config, logger: observability.logger, metrics };
   try {
     await withSchemaLock(config.DATABASE_URL, definition.dbSchema, async () => {
       await migrate(orm, definition.dbSchema);
@@ -78,9 +86,13 @@ async function openRuntime<Config extends SubgraphConfig>(
 export async function createSubgraphApp<Loaders, Services, Config extends SubgraphConfig>(
   definition: SubgraphDefinition<Loaders, Services, Config>,
   config: Config,
+  options: ObservabilityOptions = {},
 ): Promise<SubgraphApp<Services>> {
   const development = config.NODE_ENV === 'development';
-  const runtime = await openRuntime(definition, config);
+  const observability = new Observability(definition.name, config, options);
+  const { logger } = observability;
+  const metrics = createMetrics({ service: definition.name });
+  const runtime = await openRuntime(definition, config, observability, metrics);
   const { orm, redis, pubsub } = runtime;
   const services = (await definition.createServices?.(runtime)) as Services;
   const schema = await buildSubgraphDefinitionSchema(definition);
@@ -88,10 +100,11 @@ export async function createSubgraphApp<Loaders, Services, Config extends Subgra
   app.disable('x-powered-by');
   const httpServer = createServer(app);
   let draining = false;
-  const metrics = createMetrics({ service: definition.name });
+  registerRedisMetrics(metrics.registry, { main: () => redis });
   try {
     const pool = await orm.em.getConnection().getNativeClient();
     registerDbPoolMetrics(metrics.registry, pool, config.DB_POOL_MAX);
+    observability.tracePgPool(pool, definition.dbSchema);
   } catch {
     // A driver without a pg pool: no pool gauges.
   }
@@ -105,11 +118,13 @@ export async function createSubgraphApp<Loaders, Services, Config extends Subgra
     schema,
     introspection: development,
     includeStacktraceInErrorResponses: development,
-    formatError: createFormatError({ exposeInternalErrors: development }),
+    // The logging plugin logs unexpected errors, with the request id and the cause.
+    formatError: createFormatError({ exposeInternalErrors: development, log: () => {} }),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.SHUTDOWN_GRACE_MS }),
       ApolloServerPluginLandingPageDisabled(),
       metrics.apolloPlugin(),
+      ...observability.apolloPlugins<SubgraphContext<Loaders, Services>>(),
       ...(config.INLINE_TRACE ? [] : [ApolloServerPluginInlineTraceDisabled()]),
     ],
   });
@@ -126,11 +141,12 @@ export async function createSubgraphApp<Loaders, Services, Config extends Subgra
     const report = await checkReadiness(orm, redis);
     res.status(report.ready ? 200 : 503).json(report);
   });
-  app.get('/metrics', metrics.handler());
+  const metricsServer = serveMetrics(app, metrics, config.METRICS_PORT);
   definition.routes?.(app, { ...runtime, services });
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
+    ...observability.httpMiddleware(),
     expressMiddleware(apollo, {
       context: async ({ req }) =>
         createContext(
@@ -140,7 +156,7 @@ export async function createSubgraphApp<Loaders, Services, Config extends Subgra
         ),
     }),
   );
-  app.use(graphqlHttpErrorHandler);
+  app.use(metrics.countRefusals(), createGraphqlHttpErrorHandler(logger));
   const subscriptions = schema.getSubscriptionType()
     ? startSubscriptionServer({
         httpServer,
@@ -152,6 +168,7 @@ export async function createSubgraphApp<Loaders, Services, Config extends Subgra
   const stopWorkers = await definition.start?.({ ...runtime, services });
 
   let closed: Promise<void> | undefined;
+  let metricsUrl: string | undefined;
   return {
     name: definition.name,
     express: app,
@@ -160,8 +177,13 @@ export async function createSubgraphApp<Loaders, Services, Config extends Subgra
     redis,
     services,
     metrics,
+    logger,
+    get metricsUrl() {
+      return metricsUrl;
+    },
     async listen(port, host = '127.0.0.1') {
       const bound = await listen(httpServer, port, host);
+      metricsUrl = await metricsServer.listen(host);
       return `http://${host}:${bound}/graphql`;
     },
     close() {
@@ -171,7 +193,8 @@ export async function createSubgraphApp<Loaders, Services, Config extends Subgra
         // The drain plugin stops accepting connections and waits for in-flight requests.
         await apollo.stop();
         await stopWorkers?.();
-        await Promise.allSettled([orm.close(), redis.quit(), pubsub.close()]);
+        await Promise.allSettled([orm.close(), redis.quit(), pubsub.close(), metricsServer.close()]);
+        await observability.close();
       })();
       return closed;
     },
