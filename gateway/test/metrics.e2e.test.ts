@@ -1,6 +1,8 @@
 import { demoId } from '@commerce/demo-data';
-import { graphqlData, graphqlRequest, type MetricSample, parseMetrics } from '@commerce/testkit';
+import { freePort, graphqlData, graphqlRequest, type MetricSample, parseMetrics, TEST_GATEWAY_SECRET } from '@commerce/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createGatewayApp } from '../src/app.js';
+import { readGatewayConfig } from '../src/config.js';
 import { type RunningSupergraph, startSupergraph } from './supergraph-harness.js';
 import { collect, wsClient } from './ws-client.js';
 
@@ -88,5 +90,50 @@ describe('gateway GET /metrics', () => {
       const now = gauges(await scrape());
       return now.connections === 0 && now.subscriptions === 0 && now.upstream === 0;
     });
+  });
+
+  it('counts bodies refused before GraphQL by reason, and reports the sessions Redis client', async () => {
+    const before = await scrape();
+    const tooLarge = await fetch(supergraph.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: `{ __typename }`, padding: 'x'.repeat(2 * 1024 * 1024) }),
+    });
+    expect(tooLarge.status).toBe(413);
+    const malformed = await fetch(supergraph.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": ' });
+    expect(malformed.status).toBe(400);
+    const after = await scrape();
+    const refusals = (samples: MetricSample[], reason: string) => value(samples, 'http_refusals_total', { service: 'gateway', reason });
+    expect(refusals(after, 'payload_too_large') - refusals(before, 'payload_too_large')).toBe(1);
+    expect(refusals(after, 'malformed_json') - refusals(before, 'malformed_json')).toBe(1);
+    expect(value(after, 'redis_client_connected', { service: 'gateway', client: 'sessions' })).toBe(1);
+    expect(after.some((sample) => sample.name === 'redis_client_commands_queued' && sample.labels.client === 'sessions' && sample.labels.queue === 'offline')).toBe(true);
+  });
+
+  it('serves /metrics only on METRICS_PORT when it is set', async () => {
+    const metricsPort = await freePort();
+    const gateway = await createGatewayApp(
+      readGatewayConfig({
+        NODE_ENV: 'test',
+        GATEWAY_SHARED_SECRET: TEST_GATEWAY_SECRET,
+        REDIS_URL: supergraph.env.config.REDIS_URL,
+        REDIS_KEY_PREFIX: supergraph.env.config.REDIS_KEY_PREFIX,
+        METRICS_PORT: String(metricsPort),
+        ...Object.fromEntries(Object.entries(supergraph.subgraphUrls).map(([name, url]) => [`${name.toUpperCase()}_URL`, url])),
+      }),
+    );
+    try {
+      const url = await gateway.listen(0);
+      expect(gateway.metricsUrl).toBe(`http://127.0.0.1:${metricsPort}/metrics`);
+      await graphqlData(url, `query OperatorPort { __typename }`);
+      expect((await fetch(url.replace(/\/graphql$/, '/metrics'))).status).toBe(404);
+      const response = await fetch(gateway.metricsUrl!);
+      expect(response.status).toBe(200);
+      const samples = parseMetrics(await response.text());
+      expect(value(samples, 'graphql_requests_total', { service: 'gateway', operation: 'OperatorPort', outcome: 'ok' })).toBe(1);
+    } finally {
+      await gateway.close();
+    }
+    await expect(fetch(`http://127.0.0.1:${metricsPort}/metrics`)).rejects.toThrow();
   });
 });
