@@ -45,6 +45,6 @@ export function createInventoryServices({ redis, orm, config, logger, metrics }:
   return {
     stockEvents: new StockEventsPublisher(redis, config.REDIS_KEY_PREFIX, logTo(logger)),
     outbox: new OutboxWaker(),
-    timeSales: { engine, keeper: new TimeSaleStateKeeper(orm, engine, logTo(logger)), metrics: new TimeSaleMetrics(metrics.registry, redis) },
+    timeSales: { engine, keeper: new TimeSaleStateKeeper(orm, engine, logTo(logger, 'warn')), metrics: new TimeSaleMetrics(metrics.registry, redis) },
   };
 }
