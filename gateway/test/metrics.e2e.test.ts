@@ -1,8 +1,11 @@
 import { demoId } from '@commerce/demo-data';
 import { freePort, graphqlData, graphqlRequest, type MetricSample, parseMetrics, TEST_GATEWAY_SECRET } from '@commerce/testkit';
+import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { createGatewayApp } from '../src/app.js';
-import { readGatewayConfig } from '../src/config.js';
+import { readGatewayConfig, SUBGRAPH_NAMES } from '../src/config.js';
+import { exposedNames, metricNames, type Panel, read, repo } from './monitoring-config.js';
 import { type RunningSupergraph, startSupergraph } from './supergraph-harness.js';
 import { collect, wsClient } from './ws-client.js';
 
@@ -135,5 +138,48 @@ describe('gateway GET /metrics', () => {
       await gateway.close();
     }
     await expect(fetch(`http://127.0.0.1:${metricsPort}/metrics`)).rejects.toThrow();
+  });
+});
+
+describe('the monitoring stack', () => {
+  it('charts only metrics the apps expose, from the provisioned datasource', async () => {
+    const exposed = await exposedNames([supergraph.gatewayUrl, ...Object.values(supergraph.subgraphUrls)]);
+    const dashboard = JSON.parse(read('ops/grafana/dashboards/supergraph.json')) as { panels: Panel[] };
+    const datasources = parse(read('ops/grafana/provisioning/datasources/prometheus.yml')).datasources as { uid: string }[];
+    const charts = dashboard.panels.filter((panel) => panel.type !== 'row');
+    expect(charts.length).toBeGreaterThanOrEqual(10);
+    const used = new Set<string>();
+    for (const panel of charts) {
+      expect(datasources.map((source) => source.uid)).toContain(panel.datasource?.uid);
+      expect(panel.targets?.length, panel.title).toBeGreaterThan(0);
+      for (const { expr } of panel.targets!) {
+        const names = metricNames(expr);
+        expect(names.length, `${panel.title}: ${expr}`).toBeGreaterThan(0);
+        for (const name of names) {
+          expect(exposed.has(name), `${panel.title} uses ${name}, which no app exposes`).toBe(true);
+          used.add(name);
+        }
+      }
+    }
+    // The three views the operators asked for are there.
+    for (const name of ['graphql_requests_total', 'gateway_subgraph_fetch_duration_seconds_bucket', 'time_sale_claims_total', 'time_sale_stream_entries', 'gateway_websocket_connections', 'gateway_subscriptions_active', 'gateway_upstream_subscriptions']) {
+      expect(used).toContain(name);
+    }
+  });
+
+  it('has Prometheus scrape the gateway and every subgraph where docker-compose serves them', () => {
+    const compose = parse(read('docker-compose.yml'), { merge: true }) as {
+      services: Record<string, { environment?: Record<string, string>; volumes?: string[] }>;
+    };
+    const prometheus = parse(read('ops/prometheus/prometheus.yml')) as { scrape_configs: { static_configs: { targets: string[] }[] }[] };
+    const targets = prometheus.scrape_configs.flatMap((job) => job.static_configs.flatMap((config) => config.targets));
+    const apps = ['gateway', ...SUBGRAPH_NAMES];
+    expect(targets.sort()).toEqual(apps.map((name) => `${name}:${compose.services[name]!.environment!.PORT}`).sort());
+    // The files the monitoring services mount exist in the repository.
+    for (const service of ['prometheus', 'grafana']) {
+      const mounts = compose.services[service]!.volumes!.filter((volume) => volume.startsWith('./'));
+      expect(mounts.length).toBeGreaterThan(0);
+      for (const mount of mounts) expect(existsSync(repo(mount.split(':')[0]!)), mount).toBe(true);
+    }
   });
 });

@@ -17,6 +17,13 @@ export interface LoggingPluginOptions {
  */
 export function loggingPlugin<Context extends { requestId?: string }>({ logger, slowMs = 1_000 }: LoggingPluginOptions): ApolloServerPlugin<Context> {
   return {
+    // Failures before or outside an operation, which formatError only masks.
+    async contextCreationDidFail({ error }) {
+      logger.error({ err: error }, 'building the request context failed');
+    },
+    async unexpectedErrorProcessingRequest({ requestContext, error }) {
+      logger.error({ requestId: requestContext.contextValue?.requestId, err: error }, 'unexpected error processing a request');
+    },
     async requestDidStart() {
       const started = performance.now();
       return {
