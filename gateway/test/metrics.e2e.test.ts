@@ -85,6 +85,10 @@ describe('gateway GET /metrics', () => {
     const second = collect(client, query, { ids });
     await until(() => supergraph.gateway.subscriptions.stats.subscribers === 2);
     expect(gauges(await scrape())).toEqual({ connections: 1, subscriptions: 2, upstream: 1 });
+    // Inventory opened its pub/sub subscriber connection for the upstream subscription; its gauge shows it.
+    const inventory = await scrape(supergraph.subgraphUrls.inventory);
+    expect(value(inventory, 'redis_client_connected', { service: 'inventory', client: 'pubsub-subscriber' })).toBe(1);
+    expect(value(inventory, 'redis_client_commands_queued', { client: 'pubsub-subscriber', queue: 'offline' })).toBe(0);
 
     first.stop();
     second.stop();

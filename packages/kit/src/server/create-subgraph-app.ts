@@ -100,7 +100,11 @@ export async function createSubgraphApp<Loaders, Services, Config extends Subgra
   app.disable('x-powered-by');
   const httpServer = createServer(app);
   let draining = false;
-  registerRedisMetrics(metrics.registry, { main: () => redis });
+  registerRedisMetrics(metrics.registry, {
+    main: () => redis,
+    'pubsub-publisher': () => pubsub.connections().publisher,
+    'pubsub-subscriber': () => pubsub.connections().subscriber,
+  });
   try {
     const pool = await orm.em.getConnection().getNativeClient();
     registerDbPoolMetrics(metrics.registry, pool, config.DB_POOL_MAX);
