@@ -85,9 +85,12 @@ describe('gateway GET /metrics', () => {
     const second = collect(client, query, { ids });
     await until(() => supergraph.gateway.subscriptions.stats.subscribers === 2);
     expect(gauges(await scrape())).toEqual({ connections: 1, subscriptions: 2, upstream: 1 });
-    // Inventory opened its pub/sub subscriber connection for the upstream subscription; its gauge shows it.
+    // Inventory opens its pub/sub subscriber connection for the upstream subscription; its gauge shows it once ready.
+    await until(async () => {
+      const inventory = await scrape(supergraph.subgraphUrls.inventory);
+      return value(inventory, 'redis_client_connected', { service: 'inventory', client: 'pubsub-subscriber' }) === 1;
+    });
     const inventory = await scrape(supergraph.subgraphUrls.inventory);
-    expect(value(inventory, 'redis_client_connected', { service: 'inventory', client: 'pubsub-subscriber' })).toBe(1);
     expect(value(inventory, 'redis_client_commands_queued', { client: 'pubsub-subscriber', queue: 'offline' })).toBe(0);
 
     first.stop();
