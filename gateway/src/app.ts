@@ -9,7 +9,10 @@ import {
   ApolloServerPluginLandingPageProductionDefault,
 } from '@apollo/server/plugin/landingPage/default';
 import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
-import { createFormatError, graphqlHttpErrorHandler, graphqlHttpHandler, listen, SingleFlightCache } from '@commerce/kit/http';
+import { createFormatError, createGraphqlHttpErrorHandler, graphqlHttpHandler, listen, SingleFlightCache } from '@commerce/kit/http';
+import type { Logger } from '@commerce/kit/logging';
+import { registerRedisMetrics, serveMetrics } from '@commerce/kit/metrics';
+import { Observability, type ObservabilityOptions } from '@commerce/kit/telemetry';
 import type { DocumentNode } from 'graphql';
 import express from 'express';
 import { Redis } from 'ioredis';
@@ -31,11 +34,15 @@ import { startGatewaySubscriptions } from './subscriptions/subscription-server.j
 import { SupergraphPlanner } from './subscriptions/supergraph-planner.js';
 import { UpstreamClients } from './subscriptions/upstream-clients.js';
 import { fileSupergraph } from './supergraph/file-supergraph.js';
+import { traceSubgraphFetches } from './telemetry/subgraph-fetch-spans.js';
 
 export interface GatewayApp {
   httpServer: Server;
   gateway: ApolloGateway;
   subscriptions: SubscriptionHub;
+  logger: Logger;
+  /** The operator-only GET /metrics URL once listening, when METRICS_PORT is set. */
+  readonly metricsUrl: string | undefined;
   listen(port: number, host?: string): Promise<string>;
   close(): Promise<void>;
 }
@@ -54,11 +61,12 @@ function landingPage(config: GatewayConfig) {
  * @apollo/server on Express. Supergraph from the committed file (reloaded on change in development),
  * or from Apollo's uplink when APOLLO_KEY and APOLLO_GRAPH_REF are set.
  */
-export async function createGatewayApp(config: GatewayConfig): Promise<GatewayApp> {
+export async function createGatewayApp(config: GatewayConfig, options: ObservabilityOptions = {}): Promise<GatewayApp> {
   const development = config.NODE_ENV === 'development';
   // Read by ApolloGateway's constructor; must be set before it runs.
   if (!config.APOLLO_TELEMETRY) process.env.APOLLO_TELEMETRY_DISABLED = 'true';
   const metrics = new GatewayMetrics();
+  const observability = new Observability('gateway', config, options);
   const dataSources = new Map<string, SubgraphDataSource>();
   const resilience = subgraphResilience(config, metrics.registry);
   const subgraphUrl = (name: string, composedUrl?: string) =>
@@ -71,7 +79,7 @@ export async function createGatewayApp(config: GatewayConfig): Promise<GatewayAp
         ...resilience(name),
         sharedSecret: config.GATEWAY_SHARED_SECRET,
       });
-      dataSources.set(name, metrics.instrument(name, source));
+      dataSources.set(name, traceSubgraphFetches(observability.tracing, name, metrics.instrument(name, source)));
     }
     return source;
   };
@@ -80,7 +88,7 @@ export async function createGatewayApp(config: GatewayConfig): Promise<GatewayAp
   const gateway = new ApolloGateway({
     ...(config.managedFederation
       ? {}
-      : { supergraphSdl: fileSupergraph({ path: config.SUPERGRAPH_PATH, watch: config.SUPERGRAPH_WATCH }) }),
+      : { supergraphSdl: fileSupergraph({ path: config.SUPERGRAPH_PATH, watch: config.SUPERGRAPH_WATCH, log: (message) => observability.logger.info(message) }) }),
     buildService: ({ name, url }) => dataSourceFor(name, url),
     // A burst of one new operation is planned once, not once per request in flight (see SingleFlightCache).
     queryPlannerConfig: {
@@ -93,7 +101,11 @@ export async function createGatewayApp(config: GatewayConfig): Promise<GatewayAp
   });
 
   // Auto-pipelining: the session checks of concurrent requests go out as one write instead of one each.
-  const redis = new Redis(config.REDIS_URL, { keyPrefix: config.REDIS_KEY_PREFIX, maxRetriesPerRequest: 2, enableAutoPipelining: true });
+  const redis = observability.traceRedis(
+    new Redis(config.REDIS_URL, { keyPrefix: config.REDIS_KEY_PREFIX, maxRetriesPerRequest: 2, enableAutoPipelining: true }),
+    'sessions',
+  );
+  registerRedisMetrics(metrics.registry, { sessions: () => redis });
   const tokens = createAccessTokenVerifier({ jwksUrl: config.membersJwksUrl, redis });
   const trusted = config.TRUSTED_DOCUMENTS ? TrustedDocuments.fromFile(config.TRUSTED_DOCUMENTS) : undefined;
   const app = express();
@@ -113,11 +125,13 @@ export async function createGatewayApp(config: GatewayConfig): Promise<GatewayAp
     introspection: config.INTROSPECTION,
     documentStore: new SingleFlightCache(new InMemoryLRUCache<DocumentNode>()),
     includeStacktraceInErrorResponses: development,
-    formatError: createFormatError({ exposeInternalErrors: development }),
+    // The logging plugin logs unexpected errors, with the request id and the cause.
+    formatError: createFormatError({ exposeInternalErrors: development, log: () => {} }),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.SHUTDOWN_GRACE_MS }),
       landingPage(config),
       metrics.apolloPlugin<GatewayContext>(),
+      ...observability.apolloPlugins<GatewayContext>(),
       operationLimitsPlugin(config.operationLimits),
       ...(config.RATE_LIMITS.size ? [rateLimitPlugin({ table: config.RATE_LIMITS, limiter: new RateLimiter(redis, 'gateway:') })] : []),
     ],
@@ -155,28 +169,37 @@ export async function createGatewayApp(config: GatewayConfig): Promise<GatewayAp
   });
   metrics.observe({ connections: () => websockets.connections, subscriptions: () => hub.stats });
 
-  app.get('/metrics', metrics.handler());
+  const metricsServer = serveMetrics(app, metrics, config.METRICS_PORT);
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', service: 'gateway' });
   });
   serveGraphQL = graphqlHttpHandler(apollo, {
     maxBodyBytes: config.MAX_REQUEST_BYTES,
     inspect: trusted ? trustedDocumentsCheck(trusted) : apqRequestCheck,
+    around: observability.aroundRequest(),
+    onRefused: (refusal) => metrics.countRefusal(refusal.reason),
+    onError: (error, req) => observability.logger.error({ err: error, requestId: req.headers['x-request-id'] }, 'request failed'),
     context: async (req) => ({
       requestId: (req.headers['x-request-id'] as string | undefined) ?? randomUUID(),
       viewer: await tokens.viewerFromAuthorization(req.headers.authorization),
       clientAddress: req.socket.remoteAddress,
     }),
   });
-  app.use(graphqlHttpErrorHandler);
+  app.use(createGraphqlHttpErrorHandler(observability.logger));
 
   let closed: Promise<void> | undefined;
+  let metricsUrl: string | undefined;
   return {
     httpServer,
     gateway,
     subscriptions: hub,
+    logger: observability.logger,
+    get metricsUrl() {
+      return metricsUrl;
+    },
     async listen(port, host = '127.0.0.1') {
       const bound = await listen(httpServer, port, host);
+      metricsUrl = await metricsServer.listen(host);
       return `http://${host}:${bound}/graphql`;
     },
     close() {
@@ -187,7 +210,8 @@ export async function createGatewayApp(config: GatewayConfig): Promise<GatewayAp
         await upstreams.close();
         await apollo.stop();
         await Promise.all([...dataSources.values()].map((source) => source.close()));
-        await redis.quit();
+        await Promise.allSettled([redis.quit(), metricsServer.close()]);
+        await observability.close();
       })();
       return closed;
     },

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { booleanFlag, ConfigError, DEVELOPMENT_GATEWAY_SECRET, nodeEnv, parseEnv, port, refuseDevelopmentSecrets } from '@commerce/kit/http';
+import { booleanFlag, ConfigError, DEVELOPMENT_GATEWAY_SECRET, nodeEnv, observabilityEnvShape, parseEnv, port, refuseDevelopmentSecrets } from '@commerce/kit/http';
 import { z } from 'zod';
 import { rateLimitsSetting } from './rate-limits/rate-limit-rules.js';
 import { subgraphResilienceShape, subgraphTimeouts } from './subgraphs/subgraph-settings.js';
@@ -75,6 +75,8 @@ export function readGatewayConfig(env: Record<string, string | undefined> = proc
       INVENTORY_URL: optionalUrl,
       ORDERS_URL: optionalUrl,
       COUPONS_URL: optionalUrl,
+      /** LOG_LEVEL, SLOW_OPERATION_MS, METRICS_PORT and the OTEL_* tracing settings, as every subgraph reads them. */
+      ...observabilityEnvShape,
     },
     env,
   );

@@ -5,5 +5,5 @@ import { readGatewayConfig } from './config.js';
 const config = readGatewayConfig();
 const app = await createGatewayApp(config);
 const url = await app.listen(config.PORT, config.HOST);
-console.log(`gateway ready at ${url}`);
-exitGracefullyOnSignals(() => app.close());
+app.logger.info({ url, metricsUrl: app.metricsUrl }, `gateway ready at ${url}`);
+exitGracefullyOnSignals(() => app.close(), app.logger);

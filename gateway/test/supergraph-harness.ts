@@ -1,7 +1,7 @@
 import { createApp as createCatalog } from '@commerce/catalog';
 import { createApp as createCoupons } from '@commerce/coupons';
 import { createApp as createInventory } from '@commerce/inventory';
-import type { SubgraphApp, SubgraphConfig } from '@commerce/kit';
+import type { ObservabilityOptions, SubgraphApp, SubgraphConfig } from '@commerce/kit';
 import { createApp as createMembers } from '@commerce/members';
 import { createApp as createOrders } from '@commerce/orders';
 import { createTestEnvironment, freePort, MailCatcher, TEST_GATEWAY_SECRET, type TestEnvironment } from '@commerce/testkit';
@@ -41,6 +41,7 @@ export async function startSupergraph(
   label: string,
   gatewayEnv: Record<string, string> = {},
   subgraphSettings: Record<string, unknown> = {},
+  gatewayOptions: ObservabilityOptions = {},
 ): Promise<RunningSupergraph> {
   const env = await createTestEnvironment(label, { SEED_DEMO: true });
   const mail = await new MailCatcher(await freePort()).start();
@@ -81,7 +82,7 @@ export async function startSupergraph(
       ...gatewayEnv,
       ...overrides,
     });
-  const gateway = await createGatewayApp(gatewayConfig({}));
+  const gateway = await createGatewayApp(gatewayConfig({}), gatewayOptions);
   const gatewayUrl = await gateway.listen(0);
   return {
     gatewayUrl,

@@ -23,9 +23,20 @@ export function spawnTs(file: string, env: Record<string, string> = {}, nodeArgs
   });
 }
 
+/** A stdout line's text: the `msg` of a JSON log line (our apps log with pino), else the line itself. */
+function lineText(line: string): string {
+  if (!line.startsWith('{')) return line;
+  try {
+    const msg = (JSON.parse(line) as { msg?: unknown }).msg;
+    return typeof msg === 'string' ? msg : line;
+  } catch {
+    return line;
+  }
+}
+
 /**
- * Resolves with the rest of the first stdout line starting with `marker` (e.g. "READY "); other lines are
- * echoed with a prefix. Rejects if the child exits first or the timeout passes.
+ * Resolves with the rest of the first stdout line (or JSON log line's message) starting with `marker` (e.g.
+ * "READY "); other lines are echoed with a prefix. Rejects if the child exits first or the timeout passes.
  */
 export function waitForLine(child: ChildProcess, marker: string, label: string, timeoutMs = 180_000): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -33,10 +44,11 @@ export function waitForLine(child: ChildProcess, marker: string, label: string, 
     const lines = createInterface({ input: child.stdout! });
     let done = false;
     lines.on('line', (line) => {
-      if (!done && line.startsWith(marker)) {
+      const text = lineText(line);
+      if (!done && text.startsWith(marker)) {
         done = true;
         clearTimeout(timer);
-        resolve(line.slice(marker.length));
+        resolve(text.slice(marker.length));
       } else if (process.env.BENCH_VERBOSE || !line.startsWith('{')) {
         console.log(`  [${label}] ${line}`);
       }

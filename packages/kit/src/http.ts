@@ -11,3 +11,4 @@ export * from './identity/identity-headers.js';
 export * from './identity/viewer.js';
 export * from './server/graphql-http-handler.js';
 export * from './cache/single-flight-cache.js';
+export * from './telemetry/observability-env.js';

@@ -28,3 +28,5 @@ export * from './server/subscription-server.js';
 export * from './metrics/index.js';
 export * from './server/client-info.js';
 export * from './cache/single-flight-cache.js';
+export * from './logging/index.js';
+export * from './telemetry/index.js';

@@ -6,3 +6,5 @@ export * from './identity.js';
 export * from './mail-catcher.js';
 export * from './prometheus.js';
 export * from './eventually.js';
+export * from './otlp-receiver.js';
+export * from './log-capture.js';

@@ -1,4 +1,4 @@
-import { createSubgraphApp, OutboxMessage, type SubgraphConfig, type SubgraphDefinition, startOutboxRelay } from '@commerce/kit';
+import { createSubgraphApp, logTo, OutboxMessage, type SubgraphConfig, type SubgraphDefinition, startOutboxRelay } from '@commerce/kit';
 import { createCatalogServices, type CatalogServices } from './catalog.services.js';
 import { seedCatalog } from './catalog.seed.js';
 import { Category } from './category/category.entity.js';
@@ -37,9 +37,10 @@ export const catalogSubgraph: SubgraphDefinition<CatalogLoaders, CatalogServices
   createLoaders: createCatalogLoaders,
   createServices: createCatalogServices,
   // Delivers 'store-created' and 'variants-created' to members and inventory; stopped on close.
-  async start({ orm, services, config }) {
+  async start({ orm, services, config, logger }) {
     const relay = startOutboxRelay({
       orm,
+      log: logTo(logger),
       handlers: catalogOutboxHandlers(services.callSubgraph, config),
       ...(config.OUTBOX_POLL_MS !== undefined ? { pollIntervalMs: config.OUTBOX_POLL_MS } : {}),
       ...(config.OUTBOX_RETRY_BASE_MS !== undefined ? { baseDelayMs: config.OUTBOX_RETRY_BASE_MS } : {}),

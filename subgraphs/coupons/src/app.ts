@@ -1,4 +1,4 @@
-import { createSubgraphApp, type SubgraphConfig, type SubgraphDefinition } from '@commerce/kit';
+import { createSubgraphApp, logTo, type SubgraphConfig, type SubgraphDefinition } from '@commerce/kit';
 import { startClaimPersister } from './claim/claim-persister.js';
 import { couponsConfig, type CouponsConfig, type CouponsSettings } from './config.js';
 import { createCouponsLoaders, type CouponsLoaders } from './context.js';
@@ -25,12 +25,13 @@ export const couponsSubgraph: SubgraphDefinition<CouponsLoaders, CouponsServices
   referenceResolvers: { CouponTemplate: resolveCouponTemplateReference },
   createLoaders: createCouponsLoaders,
   createServices: createCouponsServices,
-  async start({ orm, redis, config, services }) {
-    const persister = startClaimPersister({ orm, redis, pollMs: config.COUPON_CLAIM_POLL_MS, staleMs: config.COUPON_CLAIM_STALE_MS });
-    const grants = startGrantWorker({ orm, callSubgraph: services.callSubgraph, config });
+  async start({ orm, redis, config, services, logger }) {
+    const log = logTo(logger);
+    const persister = startClaimPersister({ orm, redis, pollMs: config.COUPON_CLAIM_POLL_MS, staleMs: config.COUPON_CLAIM_STALE_MS, log });
+    const grants = startGrantWorker({ orm, callSubgraph: services.callSubgraph, config, log });
     services.persister = persister;
     services.grants = grants;
-    const sweep = () => sweepExpiredCoupons(orm.em.fork()).catch((error: Error) => console.error(`coupon sweep: ${error.message}`));
+    const sweep = () => sweepExpiredCoupons(orm.em.fork()).catch((error: Error) => log(`coupon sweep: ${error.message}`));
     const sweeper = setInterval(sweep, config.COUPON_SWEEP_INTERVAL_MS);
     return async () => {
       clearInterval(sweeper);

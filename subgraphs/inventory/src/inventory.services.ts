@@ -1,7 +1,8 @@
-import type { OutboxRelay, SubgraphRuntime } from '@commerce/kit';
+import { logTo, type OutboxRelay, type SubgraphRuntime } from '@commerce/kit';
 import { type InventoryConfig, setting } from './config.js';
 import { StockEventsPublisher } from './stock/stock-events.publisher.js';
 import { TimeSaleClaimEngine } from './time-sale/time-sale-claim.service.js';
+import { TimeSaleMetrics } from './time-sale/time-sale.metrics.js';
 import { TimeSaleStateKeeper } from './time-sale/time-sale.state.js';
 
 /** Lets request code wake the outbox relay, which only exists once the `start` hook has run. */
@@ -23,6 +24,8 @@ export interface TimeSaleServices {
   engine: TimeSaleClaimEngine;
   /** Rebuilds a sale's lost Redis state from PostgreSQL. */
   keeper: TimeSaleStateKeeper;
+  /** Claims by result and the stream consumer's backlog, on the app's /metrics. */
+  metrics: TimeSaleMetrics;
 }
 
 /** Long-lived collaborators of the inventory subgraph, in every resolver's context as `services`. */
@@ -32,7 +35,7 @@ export interface InventoryServices {
   timeSales: TimeSaleServices;
 }
 
-export function createInventoryServices({ redis, orm, config }: SubgraphRuntime<InventoryConfig>): InventoryServices {
+export function createInventoryServices({ redis, orm, config, logger, metrics }: SubgraphRuntime<InventoryConfig>): InventoryServices {
   const engine = new TimeSaleClaimEngine(redis, {
     channelPrefix: config.REDIS_KEY_PREFIX,
     holdMs: setting(config, 'TIME_SALE_HOLD_SECONDS') * 1000,
@@ -40,8 +43,8 @@ export function createInventoryServices({ redis, orm, config }: SubgraphRuntime<
     rateWindowMs: setting(config, 'TIME_SALE_CLAIM_RATE_WINDOW_MS'),
   });
   return {
-    stockEvents: new StockEventsPublisher(redis, config.REDIS_KEY_PREFIX),
+    stockEvents: new StockEventsPublisher(redis, config.REDIS_KEY_PREFIX, logTo(logger)),
     outbox: new OutboxWaker(),
-    timeSales: { engine, keeper: new TimeSaleStateKeeper(orm, engine) },
+    timeSales: { engine, keeper: new TimeSaleStateKeeper(orm, engine, logTo(logger, 'warn')), metrics: new TimeSaleMetrics(metrics.registry, redis) },
   };
 }

@@ -1,4 +1,4 @@
-import { createServiceClient, type SubgraphRuntime, startOutboxRelay } from '@commerce/kit';
+import { createServiceClient, logTo, type SubgraphRuntime, startOutboxRelay } from '@commerce/kit';
 import { VARIANT_AVAILABILITY_TOPIC, variantAvailabilityHandler } from './availability/variant-availability.outbox.js';
 import { INVENTORY_DEFAULTS, type InventoryConfig } from './config.js';
 import type { InventoryServices } from './inventory.services.js';
@@ -15,11 +15,14 @@ export async function startInventoryWorkers({
   orm,
   config,
   services,
+  logger,
 }: SubgraphRuntime<InventoryConfig> & { services: InventoryServices }): Promise<() => Promise<void>> {
   const callSubgraph = createServiceClient({ service: 'inventory', secret: config.GATEWAY_SHARED_SECRET });
   const catalogUrl = config.CATALOG_URL ?? INVENTORY_DEFAULTS.CATALOG_URL;
+  const log = logTo(logger);
   const relay = startOutboxRelay({
     orm,
+    log,
     handlers: {
       [VARIANT_AVAILABILITY_TOPIC]: variantAvailabilityHandler({ orm, callSubgraph, catalogUrl }),
       [TIME_SALE_PRICE_TOPIC]: timeSalePriceHandler({ orm, callSubgraph, catalogUrl }),
@@ -32,8 +35,9 @@ export async function startInventoryWorkers({
     orm,
     services,
     intervalMs: config.RESERVATION_SWEEP_MS ?? INVENTORY_DEFAULTS.RESERVATION_SWEEP_MS,
+    log,
   });
-  const stopTimeSales = await startTimeSaleWorkers({ orm, services, config });
+  const stopTimeSales = await startTimeSaleWorkers({ orm, services, config, log });
   return async () => {
     services.outbox.attach(null);
     await Promise.all([sweeper.stop(), relay.stop(), stopTimeSales()]);

@@ -5,5 +5,5 @@ import { readConfig } from './config.js';
 const config = readConfig();
 const app = await createApp(config);
 const url = await app.listen(config.PORT, config.HOST);
-console.log(`inventory subgraph ready at ${url}`);
-exitGracefullyOnSignals(() => app.close());
+app.logger.info({ url, metricsUrl: app.metricsUrl }, `inventory subgraph ready at ${url}`);
+exitGracefullyOnSignals(() => app.close(), app.logger);

@@ -52,9 +52,9 @@ export const membersSubgraph: SubgraphDefinition<MembersLoaders, MembersServices
       res.set('cache-control', 'public, max-age=300').json(services.signer.jwks());
     });
   },
-  async start({ orm, config, services }) {
+  async start({ orm, config, services, logger }) {
     await ensureAdmin(orm.em.fork(), config, services.hasher);
-    const mail = startMailRelay(orm, config);
+    const mail = startMailRelay(orm, config, logger);
     services.outbox.relay = mail.relay;
     return async () => {
       services.outbox.relay = null;

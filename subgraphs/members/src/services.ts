@@ -1,4 +1,4 @@
-import type { OutboxRelay, SubgraphRuntime } from '@commerce/kit';
+import { logTo, type OutboxRelay, type SubgraphRuntime } from '@commerce/kit';
 import { PasswordHasher } from './account/password-hasher.js';
 import type { MembersConfig } from './config.js';
 import { LoginThrottle } from './session/login-throttle.js';
@@ -16,7 +16,7 @@ export interface MembersServices {
 }
 
 /** Built once per process (the kit's createServices hook); reach resolvers as `context.services`. */
-export async function createMembersServices({ redis, config }: SubgraphRuntime<MembersConfig>): Promise<MembersServices> {
+export async function createMembersServices({ redis, config, logger }: SubgraphRuntime<MembersConfig>): Promise<MembersServices> {
   const outbox: MembersServices['outbox'] = {
     relay: null,
     wake() {
@@ -30,6 +30,7 @@ export async function createMembersServices({ redis, config }: SubgraphRuntime<M
       privateKeyPem: config.JWT_PRIVATE_KEY,
       production: config.NODE_ENV === 'production',
       accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+      warn: logTo(logger, 'warn'),
     }),
     liveness: new SessionLiveness(redis, config.REFRESH_TOKEN_TTL_SECONDS),
     throttle: new LoginThrottle(redis, {

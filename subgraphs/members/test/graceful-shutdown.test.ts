@@ -29,7 +29,7 @@ async function startProcess(): Promise<string> {
   return new Promise((resolve, reject) => {
     child.stdout!.on('data', (chunk: Buffer) => {
       output += chunk.toString();
-      const match = output.match(/ready at (http:\/\/\S+)/);
+      const match = output.match(/ready at (http:\/\/[^\s"]+)/);
       if (match) resolve(match[1]!);
     });
     child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));

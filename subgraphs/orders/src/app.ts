@@ -1,4 +1,4 @@
-import { createSubgraphApp, OutboxMessage, type SubgraphConfig, type SubgraphDefinition, startOutboxRelay } from '@commerce/kit';
+import { createSubgraphApp, logTo, OutboxMessage, type SubgraphConfig, type SubgraphDefinition, startOutboxRelay } from '@commerce/kit';
 import { CartResolver } from './cart/cart.resolver.js';
 import { CheckoutResolver } from './checkout/checkout.resolver.js';
 import { type OrdersConfig, type OrdersSettings, ordersConfig } from './config.js';
@@ -25,11 +25,13 @@ export const ordersSubgraph: SubgraphDefinition<OrdersLoaders, OrdersServices, O
   referenceResolvers: { Order: resolveOrderReference },
   createLoaders: createOrdersLoaders,
   createServices: createOrdersServices,
-  routes: (app, { services }) => salesReportRoute(app, services),
+  routes: (app, { services, logger }) => salesReportRoute(app, services, logger),
   // Saga recovery (at start, then periodically), the outbox relay for refunds, and the settlement scheduler.
-  async start({ orm, services, config }) {
+  async start({ orm, services, config, logger }) {
+    const log = logTo(logger);
     const relay = startOutboxRelay({
       orm,
+      log,
       handlers: ordersOutboxHandlers(services),
       ...(config.OUTBOX_POLL_MS !== undefined ? { pollIntervalMs: config.OUTBOX_POLL_MS } : {}),
     });
@@ -40,7 +42,7 @@ export const ordersSubgraph: SubgraphDefinition<OrdersLoaders, OrdersServices, O
     const recover = () =>
       (recovering ??= services.saga
         .recover()
-        .catch((error) => console.error(`saga recovery: ${(error as Error).message}`))
+        .catch((error) => log(`saga recovery: ${(error as Error).message}`))
         .finally(() => {
           recovering = null;
         }));
@@ -49,7 +51,7 @@ export const ordersSubgraph: SubgraphDefinition<OrdersLoaders, OrdersServices, O
       if (!stopped) void recover();
     }, config.SAGA_RECOVERY_INTERVAL_MS);
     const stopSettlement = config.SETTLEMENT_ENABLED
-      ? startSettlementScheduler(orm, { time: config.SETTLEMENT_TIME, utcOffsetMinutes: config.SETTLEMENT_UTC_OFFSET_MINUTES, feeBps: config.PLATFORM_FEE_BPS })
+      ? startSettlementScheduler(orm, { time: config.SETTLEMENT_TIME, utcOffsetMinutes: config.SETTLEMENT_UTC_OFFSET_MINUTES, feeBps: config.PLATFORM_FEE_BPS }, log)
       : async () => {};
     return async () => {
       stopped = true;

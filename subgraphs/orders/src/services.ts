@@ -1,4 +1,4 @@
-import type { Orm, OutboxHandler, SubgraphRuntime } from '@commerce/kit';
+import { logTo, type Orm, type OutboxHandler, type SubgraphRuntime } from '@commerce/kit';
 import { CartService } from './cart/cart.service.js';
 import { parseSagaFault } from './checkout/saga-state.js';
 import { SagaRunner } from './checkout/saga-runner.js';
@@ -21,7 +21,7 @@ export interface OrdersServices {
   wakeOutbox: () => void;
 }
 
-export function createOrdersServices({ orm, redis, config }: SubgraphRuntime<OrdersConfig>): OrdersServices {
+export function createOrdersServices({ orm, redis, config, logger }: SubgraphRuntime<OrdersConfig>): OrdersServices {
   const upstream = new Upstream(config);
   const carts = new CartService(redis, upstream, { ttlSeconds: config.CART_TTL_DAYS * 24 * 3600, maxLines: config.CART_MAX_LINES });
   const payments = new SimulatedPaymentProvider(redis, { latencyMs: config.PAYMENT_LATENCY_MS, declineRate: config.PAYMENT_DECLINE_RATE });
@@ -33,7 +33,7 @@ export function createOrdersServices({ orm, redis, config }: SubgraphRuntime<Ord
     stockHoldSeconds: config.STOCK_HOLD_SECONDS,
     fault: parseSagaFault(config.SAGA_FAULT),
     onCompleted: (row) => carts.removeLines(row.plan.memberId, row.plan.cartLineIds),
-    log: (message) => console.error(message),
+    log: logTo(logger),
   });
   return { config, orm, upstream, carts, payments, saga, wakeOutbox: () => {} };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { observabilityEnvShape } from '../telemetry/observability-env.js';
 
 /** Thrown when the environment does not describe a runnable process; the message names each bad variable. */
 export class ConfigError extends Error {
@@ -70,4 +71,5 @@ export const subgraphEnvShape = {
   INLINE_TRACE: booleanFlag(false),
   /** How long in-flight requests may take to finish after SIGTERM before the process exits anyway. */
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+  ...observabilityEnvShape,
 };

@@ -1,3 +1,5 @@
 export * from './db-pool-metrics.js';
 export * from './label-cap.js';
 export * from './metrics.js';
+export * from './metrics-server.js';
+export * from './redis-metrics.js';

@@ -31,9 +31,11 @@ export class Metrics {
   private readonly operations: LabelCap;
   /** Error codes come from the server, but a subgraph's errors pass through the gateway: bound them too. */
   private readonly codes = new LabelCap(100);
+  private readonly refusalReasons = new LabelCap(30);
   readonly requests: Counter<'operation' | 'outcome'>;
   readonly duration: Histogram<'operation'>;
   readonly errors: Counter<'operation' | 'code'>;
+  readonly refusals: Counter<'reason'>;
 
   constructor(options: MetricsOptions) {
     this.registry.setDefaultLabels({ service: options.service });
@@ -59,6 +61,17 @@ export class Metrics {
       labelNames: ['operation', 'code'],
       registers,
     });
+    this.refusals = new Counter({
+      name: 'http_refusals_total',
+      help: 'Requests refused before they reached GraphQL execution, by reason (payload_too_large, malformed_json, unsupported_encoding, or the refusal code of a persisted-query check).',
+      labelNames: ['reason'],
+      registers,
+    });
+  }
+
+  /** Counts a request refused before GraphQL (oversized or malformed bodies, untrusted documents): Apollo's plugin never sees those. */
+  countRefusal(reason: string): void {
+    this.refusals.inc({ reason: this.refusalReasons.label(reason) });
   }
 
   /** The operation's name as a bounded label: "anonymous" without one, "other" past the cap. */

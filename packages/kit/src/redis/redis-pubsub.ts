@@ -91,6 +91,11 @@ export function createRedisPubSub({ url, prefix, maxQueuedPerSubscriber = 1_000 
       };
     },
 
+    /** Its connections for the Redis gauges; each is undefined until first used. */
+    connections(): { publisher: Redis | undefined; subscriber: Redis | undefined } {
+      return { publisher: publisherConnection, subscriber: subscriberConnection };
+    },
+
     async close() {
       listeners.clear();
       await Promise.allSettled([publisherConnection?.quit(), subscriberConnection?.quit()]);

@@ -16,11 +16,13 @@ import { refuseDevelopmentSecrets } from '../config/parse-env.js';
 import { createOrm, migrate, type Orm, withSchemaLock } from '../db/create-orm.js';
 import { createFormatError } from '../errors/format-error.js';
 import { verifyIdentity } from '../identity/identity-headers.js';
-import { createMetrics, type Metrics, registerDbPoolMetrics } from '../metrics/index.js';
+import { createMetrics, type Metrics, registerDbPoolMetrics, registerRedisMetrics, serveMetrics } from '../metrics/index.js';
+import type { Logger } from '../logging/logger.js';
+import { Observability, type ObservabilityOptions } from '../telemetry/observability.js';
 import type { Viewer } from '../identity/viewer.js';
 import { createRedis } from '../redis/create-redis.js';
 import { createRedisPubSub } from '../redis/redis-pubsub.js';
-import { graphqlHttpErrorHandler } from './http-errors.js';
+import { createGraphqlHttpErrorHandler } from './http-errors.js';
 import { listen } from './http-listener.js';
 import { type ClientInfo, clientInfoOf, headerOf, UNKNOWN_CLIENT } from './client-info.js';
 import { graphqlHttpHandler } from './graphql-http-handler.js';
@@ -40,6 +42,10 @@ export interface SubgraphApp<Services = unknown> {
   services: Services;
   /** Its Prometheus registry (served at GET /metrics); add subgraph-specific metrics on `metrics.registry`. */
   metrics: Metrics;
+  /** Its JSON logger (pino); lines inside a traced request carry trace_id and span_id. */
+  logger: Logger;
+  /** The operator-only GET /metrics URL once listening, when METRICS_PORT is set. */
+  metricsUrl?: string;
   /** Binds the HTTP server; port 0 picks a free port. Resolves with the GraphQL endpoint URL. */
   listen(port: number, host?: string): Promise<string>;
   /** Stops accepting, lets in-flight requests finish (up to the grace period), stops workers, closes the pools. */
@@ -51,6 +57,8 @@ const isGraphQLPath = (url = '') => url === '/graphql' || url.startsWith('/graph
 async function openRuntime<Config extends SubgraphConfig>(
   definition: SubgraphDefinition<any, any, Config>,
   config: Config,
+  observability: Observability,
+  metrics: Metrics,
 ): Promise<SubgraphRuntime<Config>> {
   refuseDevelopmentSecrets(config);
   const orm = await createOrm({
@@ -60,9 +68,9 @@ async function openRuntime<Config extends SubgraphConfig>(
     migrations: definition.migrations,
     poolMax: config.DB_POOL_MAX,
   });
-  const redis = createRedis({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX });
+  const redis = observability.traceRedis(createRedis({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX }), 'main');
   const pubsub = createRedisPubSub({ url: config.REDIS_URL, prefix: config.REDIS_KEY_PREFIX });
-  const runtime = { orm, redis, pubsub, config };
+  const runtime = { orm, redis, pubsub, config, logger: observability.logger, metrics };
   try {
     await withSchemaLock(config.DATABASE_URL, definition.dbSchema, async () => {
       await migrate(orm, definition.dbSchema);
@@ -83,9 +91,13 @@ async function openRuntime<Config extends SubgraphConfig>(
 export async function createSubgraphApp<Loaders, Services, Config extends SubgraphConfig>(
   definition: SubgraphDefinition<Loaders, Services, Config>,
   config: Config,
+  options: ObservabilityOptions = {},
 ): Promise<SubgraphApp<Services>> {
   const development = config.NODE_ENV === 'development';
-  const runtime = await openRuntime(definition, config);
+  const observability = new Observability(definition.name, config, options);
+  const { logger } = observability;
+  const metrics = createMetrics({ service: definition.name });
+  const runtime = await openRuntime(definition, config, observability, metrics);
   const { orm, redis, pubsub } = runtime;
   const services = (await definition.createServices?.(runtime)) as Services;
   const schema = await buildSubgraphDefinitionSchema(definition);
@@ -99,10 +111,15 @@ export async function createSubgraphApp<Loaders, Services, Config extends Subgra
     else app(req, res);
   });
   let draining = false;
-  const metrics = createMetrics({ service: definition.name });
+  registerRedisMetrics(metrics.registry, {
+    main: () => redis,
+    'pubsub-publisher': () => pubsub.connections().publisher,
+    'pubsub-subscriber': () => pubsub.connections().subscriber,
+  });
   try {
     const pool = await orm.em.getConnection().getNativeClient();
     registerDbPoolMetrics(metrics.registry, pool, config.DB_POOL_MAX);
+    observability.tracePgPool(pool, definition.dbSchema);
   } catch {
     // A driver without a pg pool: no pool gauges.
   }
@@ -118,11 +135,13 @@ export async function createSubgraphApp<Loaders, Services, Config extends Subgra
     // Identical new operations arriving together (the gateway's fetches in a burst) are parsed and validated once.
     documentStore: new SingleFlightCache(new InMemoryLRUCache<DocumentNode>()),
     includeStacktraceInErrorResponses: development,
-    formatError: createFormatError({ exposeInternalErrors: development }),
+    // The logging plugin logs unexpected errors, with the request id and the cause.
+    formatError: createFormatError({ exposeInternalErrors: development, log: () => {} }),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.SHUTDOWN_GRACE_MS }),
       ApolloServerPluginLandingPageDisabled(),
       metrics.apolloPlugin(),
+      ...observability.apolloPlugins<SubgraphContext<Loaders, Services>>(),
       ...(config.INLINE_TRACE ? [] : [ApolloServerPluginInlineTraceDisabled()]),
     ],
   });
@@ -139,10 +158,13 @@ export async function createSubgraphApp<Loaders, Services, Config extends Subgra
     const report = await checkReadiness(orm, redis);
     res.status(report.ready ? 200 : 503).json(report);
   });
-  app.get('/metrics', metrics.handler());
+  const metricsServer = serveMetrics(app, metrics, config.METRICS_PORT);
   definition.routes?.(app, { ...runtime, services });
   serveGraphQL = graphqlHttpHandler(apollo, {
     maxBodyBytes: 1024 * 1024,
+    around: observability.aroundRequest(),
+    onRefused: (refusal) => metrics.countRefusal(refusal.reason),
+    onError: (error, req) => logger.error({ err: error, requestId: headerOf(req, 'x-request-id') }, 'request failed'),
     context: async (req) =>
       createContext(
         verifyIdentity({ get: (name) => headerOf(req, name) }, config.GATEWAY_SHARED_SECRET),
@@ -150,7 +172,7 @@ export async function createSubgraphApp<Loaders, Services, Config extends Subgra
         clientInfoOf(req),
       ),
   });
-  app.use(graphqlHttpErrorHandler);
+  app.use(createGraphqlHttpErrorHandler(logger));
   const subscriptions = schema.getSubscriptionType()
     ? startSubscriptionServer({
         httpServer,
@@ -162,6 +184,7 @@ export async function createSubgraphApp<Loaders, Services, Config extends Subgra
   const stopWorkers = await definition.start?.({ ...runtime, services });
 
   let closed: Promise<void> | undefined;
+  let metricsUrl: string | undefined;
   return {
     name: definition.name,
     express: app,
@@ -170,8 +193,13 @@ export async function createSubgraphApp<Loaders, Services, Config extends Subgra
     redis,
     services,
     metrics,
+    logger,
+    get metricsUrl() {
+      return metricsUrl;
+    },
     async listen(port, host = '127.0.0.1') {
       const bound = await listen(httpServer, port, host);
+      metricsUrl = await metricsServer.listen(host);
       return `http://${host}:${bound}/graphql`;
     },
     close() {
@@ -181,7 +209,8 @@ export async function createSubgraphApp<Loaders, Services, Config extends Subgra
         // The drain plugin stops accepting connections and waits for in-flight requests.
         await apollo.stop();
         await stopWorkers?.();
-        await Promise.allSettled([orm.close(), redis.quit(), pubsub.close()]);
+        await Promise.allSettled([orm.close(), redis.quit(), pubsub.close(), metricsServer.close()]);
+        await observability.close();
       })();
       return closed;
     },

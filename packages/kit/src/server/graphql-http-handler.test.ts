@@ -24,7 +24,7 @@ beforeAll(async () => {
   const handler = graphqlHttpHandler(apollo, {
     maxBodyBytes: 64 * 1024,
     context: async (req) => ({ caller: (req.headers['x-caller'] as string | undefined) ?? null }),
-    onRefused: (status, code) => refused.push(`${status} ${code}`),
+    onRefused: (refusal) => refused.push(`${refusal.status} ${refusal.reason}`),
   });
   server = createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -74,7 +74,7 @@ describe('graphqlHttpHandler', () => {
     const latin1 = await post(JSON.stringify({ query: '{ whoami }' }), { 'content-type': 'application/json; charset=latin1' });
     expect(latin1.status).toBe(415);
 
-    expect(refused).toEqual(['400 BAD_REQUEST', '413 PAYLOAD_TOO_LARGE', '413 PAYLOAD_TOO_LARGE', '415 BAD_REQUEST', '415 BAD_REQUEST']);
+    expect(refused).toEqual(['400 malformed_json', '413 payload_too_large', '413 payload_too_large', '415 unsupported_encoding', '415 unsupported_encoding']);
     const after = await post(JSON.stringify({ query: '{ hello(name: "still") }' }));
     expect(await after.json()).toEqual({ data: { hello: 'hello still' } });
   });

@@ -6,8 +6,12 @@ export interface GraphQLHttpHandlerOptions<Context> {
   context: (req: IncomingMessage) => Promise<Context>;
   /** Bodies above this many bytes are refused with 413 PAYLOAD_TOO_LARGE before they are read in full. */
   maxBodyBytes: number;
-  /** Told of every request refused before GraphQL sees it (for metrics), with its status and code. */
-  onRefused?: (status: number, code: string) => void;
+  /** Told of every request refused before GraphQL sees it (for metrics). */
+  onRefused?: (refusal: HttpRefusal) => void;
+  /** Told of unexpected failures (answered 500 without details); logs to standard error by default. */
+  onError?: (error: unknown, req: IncomingMessage) => void;
+  /** Wraps the handling of each request (the tracing span), calling `next` to handle it. */
+  around?: (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
   /**
    * Sees the parsed request before Apollo Server does: may rewrite its body or query string (a trusted document's
    * id into its text), or refuse it by returning an HttpRefusal.
@@ -29,6 +33,8 @@ export class HttpRefusal extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** Why, as a metric label: payload_too_large, malformed_json, unsupported_encoding… or the code. */
+    readonly reason = code.toLowerCase(),
   ) {
     super(message);
   }
@@ -55,11 +61,11 @@ export function graphqlHttpHandler<Context extends BaseContext>(
   options: GraphQLHttpHandlerOptions<Context>,
 ): (req: IncomingMessage, res: ServerResponse) => void {
   apollo.assertStarted('graphqlHttpHandler()');
-  return (req, res) => {
+  const serve = (req: IncomingMessage, res: ServerResponse) => {
     handle(apollo, options, req, res).catch((error: unknown) => {
       const refusal = error instanceof HttpRefusal ? error : new HttpRefusal(500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
-      if (!(error instanceof HttpRefusal)) console.error(error);
-      else options.onRefused?.(refusal.status, refusal.code);
+      if (!(error instanceof HttpRefusal)) (options.onError ?? console.error)(error, req);
+      else options.onRefused?.(refusal);
       if (res.headersSent) {
         res.destroy();
         return;
@@ -69,6 +75,8 @@ export function graphqlHttpHandler<Context extends BaseContext>(
       sendJson(res, refusal.status, JSON.stringify({ errors: [{ message: refusal.message, extensions: { code: refusal.code } }] }));
     });
   };
+  const { around } = options;
+  return around ? (req, res) => around(req, res, () => serve(req, res)) : serve;
 }
 
 async function handle<Context extends BaseContext>(
@@ -113,14 +121,14 @@ function sendJson(res: ServerResponse, status: number, text: string) {
 async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<unknown> {
   const type = req.headers['content-type'] ?? '';
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > maxBytes) throw new HttpRefusal(413, 'PAYLOAD_TOO_LARGE', 'The request body is too large.');
+  if (declared > maxBytes) throw new HttpRefusal(413, 'PAYLOAD_TOO_LARGE', 'The request body is too large.', 'payload_too_large');
   const encoding = req.headers['content-encoding'];
   if (encoding && encoding.toLowerCase() !== 'identity') {
-    throw new HttpRefusal(415, 'BAD_REQUEST', 'The request body encoding is not supported.');
+    throw new HttpRefusal(415, 'BAD_REQUEST', 'The request body encoding is not supported.', 'unsupported_encoding');
   }
   const charset = CHARSET.exec(type)?.[1]?.toLowerCase();
   if (charset && charset !== 'utf-8' && charset !== 'utf8') {
-    throw new HttpRefusal(415, 'BAD_REQUEST', 'The request body encoding is not supported.');
+    throw new HttpRefusal(415, 'BAD_REQUEST', 'The request body encoding is not supported.', 'unsupported_encoding');
   }
   const chunks = await readBody(req, maxBytes);
   if (!JSON_TYPE.test(type)) return {};
@@ -128,7 +136,7 @@ async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<unk
   try {
     return JSON.parse(text);
   } catch {
-    throw new HttpRefusal(400, 'BAD_REQUEST', 'The request body is not valid JSON.');
+    throw new HttpRefusal(400, 'BAD_REQUEST', 'The request body is not valid JSON.', 'malformed_json');
   }
 }
 
@@ -148,7 +156,7 @@ function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer[]> {
       }
       cleanup();
       req.pause();
-      reject(new HttpRefusal(413, 'PAYLOAD_TOO_LARGE', 'The request body is too large.'));
+      reject(new HttpRefusal(413, 'PAYLOAD_TOO_LARGE', 'The request body is too large.', 'payload_too_large'));
     };
     const onEnd = () => {
       cleanup();
@@ -156,7 +164,7 @@ function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer[]> {
     };
     const onError = (error: Error) => {
       cleanup();
-      reject(new HttpRefusal(400, 'BAD_REQUEST', `The request body could not be read: ${error.message}`));
+      reject(new HttpRefusal(400, 'BAD_REQUEST', `The request body could not be read: ${error.message}`, 'unreadable_body'));
     };
     const cleanup = () => {
       req.off('data', onData);

@@ -18,20 +18,31 @@ export function listen(server: Server, port: number, host: string): Promise<numb
   });
 }
 
+/** What the signal handler writes to: the app's logger, or the console. */
+export interface ShutdownLog {
+  info(message: string): void;
+  error(object: object, message: string): void;
+}
+
+const consoleLog: ShutdownLog = { info: (message) => console.log(message), error: (object, message) => console.error(message, object) };
+
 /**
  * Runs `shutdown` once on SIGTERM or SIGINT, then exits. A second signal exits at once,
  * so an operator is never stuck behind a hung shutdown.
  */
-export function exitGracefullyOnSignals(shutdown: () => Promise<void>, log: (message: string) => void = console.log) {
+export function exitGracefullyOnSignals(shutdown: () => Promise<void>, log: ShutdownLog = consoleLog) {
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopping) process.exit(1);
     stopping = true;
-    log(`${signal} received: finishing in-flight requests`);
+    log.info(`${signal} received: finishing in-flight requests`);
     shutdown().then(
-      () => process.exit(0),
+      () => {
+        log.info('stopped');
+        process.exit(0);
+      },
       (error) => {
-        console.error(error);
+        log.error({ err: error }, 'shutdown failed');
         process.exit(1);
       },
     );

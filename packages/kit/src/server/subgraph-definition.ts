@@ -10,9 +10,12 @@ import type { ReferenceResolver } from '../federation/build-federated-schema.js'
 import type { RedisPubSub } from '../redis/redis-pubsub.js';
 import type { Viewer } from '../identity/viewer.js';
 import type { ClientInfo } from './client-info.js';
+import type { Logger } from '../logging/logger.js';
+import type { Metrics } from '../metrics/metrics.js';
+import type { ObservabilitySettings } from '../telemetry/observability-env.js';
 
 /** Settings every subgraph reads (see `subgraphEnvShape`); a subgraph may add its own. */
-export interface SubgraphConfig {
+export interface SubgraphConfig extends ObservabilitySettings {
   NODE_ENV: NodeEnv;
   DATABASE_URL: string;
   REDIS_URL: string;
@@ -46,6 +49,9 @@ export interface SubgraphRuntime<Config extends SubgraphConfig = SubgraphConfig>
   redis: Redis;
   pubsub: RedisPubSub;
   config: Config;
+  logger: Logger;
+  /** The app's Prometheus registry, for a subgraph's own series. */
+  metrics: Metrics;
 }
 
 /** Everything that makes one subgraph what it is; the kit turns it into a running server. */

@@ -161,6 +161,7 @@ export async function claimTimeSale(
   if (key.length < 1 || key.length > 100) throw badUserInput('idempotencyKey must be 1 to 100 characters.', 'idempotencyKey');
   const { engine, keeper } = context.services.timeSales;
   const outcome = await engine.claim({ saleId, memberId: member.memberId, quantity: input.quantity, idempotencyKey: key });
+  context.services.timeSales.metrics.recordClaim(outcome);
   switch (outcome.kind) {
     case 'CLAIMED':
       return Object.assign(new TimeSaleClaim(), {

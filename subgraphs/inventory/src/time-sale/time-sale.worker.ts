@@ -95,6 +95,7 @@ export async function startTimeSaleWorkers(options: {
     }
   };
 
+  const unwatch = services.timeSales.metrics.watch(() => unsettled.map((sale) => sale.id));
   await sweep().catch((error) => log(`time-sale sweep: ${error instanceof Error ? error.message : String(error)}`));
   const stops = [
     repeat(setting(config, 'TIME_SALE_SWEEP_MS'), sweep, log, 'time-sale sweep'),
@@ -102,6 +103,7 @@ export async function startTimeSaleWorkers(options: {
     repeat(setting(config, 'TIME_SALE_RECONCILE_MS'), reconcile, log, 'time-sale reconciliation'),
   ];
   return async () => {
+    unwatch();
     await Promise.all(stops.map((stop) => stop()));
   };
 }

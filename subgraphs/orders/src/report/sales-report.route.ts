@@ -1,3 +1,4 @@
+import type { Logger } from '@commerce/kit';
 import type { Express } from 'express';
 import type { OrdersConfig } from '../config.js';
 import type { OrdersServices } from '../services.js';
@@ -8,7 +9,7 @@ import { salesReport, toCsv, verifyReportLink } from './sales-report.service.js'
  * `salesReportCsvLink` mutation, which checked store ownership; it is signed and expires in minutes, so
  * a browser can follow the link without the signed identity headers only the gateway can make.
  */
-export function salesReportRoute(app: Express, { orm, config }: { orm: OrdersServices['orm']; config: OrdersConfig }) {
+export function salesReportRoute(app: Express, { orm, config }: { orm: OrdersServices['orm']; config: OrdersConfig }, logger: Logger) {
   app.get('/reports/sales.csv', async (req, res) => {
     const claims = typeof req.query.token === 'string' ? verifyReportLink(req.query.token, config.GATEWAY_SHARED_SECRET) : null;
     if (!claims) {
@@ -25,7 +26,7 @@ export function salesReportRoute(app: Express, { orm, config }: { orm: OrdersSer
         .send(toCsv(rows, claims.groupBy));
     } catch (error) {
       res.status(500).json({ error: 'The report could not be made.' });
-      console.error(`sales.csv: ${(error as Error).message}`);
+      logger.error({ err: error }, 'sales.csv failed');
     }
   });
 }
