@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { demoId } from '@commerce/demo-data';
-import { graphqlData } from '@commerce/testkit';
+import { graphqlData, parseMetrics } from '@commerce/testkit';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningSupergraph, startSupergraph } from './supergraph-harness.js';
@@ -115,6 +115,12 @@ describe('trusted-documents mode (TRUSTED_DOCUMENTS)', () => {
 
     const introspection = await post(trustedUrl, { query: '{ __schema { types { name } } }' });
     expect(introspection.body.errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_NOT_TRUSTED');
+
+    // Refused before Apollo Server, and counted there: three untrusted texts, two unknown ids (one a registration).
+    const metrics = parseMetrics(await (await fetch(new URL('/metrics', trustedUrl))).text());
+    const refusals = (reason: string) => metrics.find((m) => m.name === 'http_refusals_total' && m.labels.reason === reason)?.value;
+    expect(refusals('persisted_query_not_trusted')).toBe(3);
+    expect(refusals('persisted_query_not_found')).toBe(2);
   });
 
   it('over graphql-ws: refuses an untrusted subscription, and serves a trusted one by id', { timeout: 30_000 }, async () => {
