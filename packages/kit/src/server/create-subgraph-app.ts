@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import {
+  ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginInlineTraceDisabled,
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
@@ -140,6 +141,9 @@ export async function createSubgraphApp<Loaders, Services, Config extends Subgra
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.SHUTDOWN_GRACE_MS }),
       ApolloServerPluginLandingPageDisabled(),
+      // No cache hints are used anywhere (the gateway ignores them), and the plugin's per-field hook made Apollo
+      // wrap every resolver of the schema and call into it for every field of every response.
+      ApolloServerPluginCacheControlDisabled(),
       metrics.apolloPlugin(),
       ...observability.apolloPlugins<SubgraphContext<Loaders, Services>>(),
       ...(config.INLINE_TRACE ? [] : [ApolloServerPluginInlineTraceDisabled()]),
