@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import {
   ApolloServerPluginLandingPageLocalDefault,
@@ -130,6 +130,8 @@ export async function createGatewayApp(config: GatewayConfig, options: Observabi
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.SHUTDOWN_GRACE_MS }),
       landingPage(config),
+      // Cache hints are not collected from the subgraphs, so the plugin would only add per-request work.
+      ApolloServerPluginCacheControlDisabled(),
       metrics.apolloPlugin<GatewayContext>(),
       ...observability.apolloPlugins<GatewayContext>(),
       operationLimitsPlugin(config.operationLimits),
