@@ -31,3 +31,29 @@ export const conflict = (message: string) => coded('CONFLICT', message);
 
 export const rateLimited = (retryAfterSeconds: number) =>
   coded('RATE_LIMITED', `Too many attempts; try again in ${retryAfterSeconds}s.`, { retryAfterSeconds });
+
+/**
+ * Codes of errors the caller caused (bad input, no access, limits): expected outcomes, not faults of ours, so they
+ * are neither logged as errors nor mark a trace span as failed.
+ */
+export const CLIENT_ERROR_CODES = new Set([
+  'BAD_REQUEST',
+  'BAD_USER_INPUT',
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'PAYLOAD_TOO_LARGE',
+  'QUERY_TOO_DEEP',
+  'QUERY_TOO_COSTLY',
+  'TOO_MANY_ALIASES',
+  'RATE_LIMITED',
+  'CONFLICT',
+  'PERSISTED_QUERY_NOT_TRUSTED',
+  'PERSISTED_QUERY_HASH_MISMATCH',
+  'PERSISTED_QUERY_VERSION_UNSUPPORTED',
+]);

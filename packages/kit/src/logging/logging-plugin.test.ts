@@ -9,12 +9,15 @@ async function serve(level: 'info' | 'debug', slowMs: number) {
   const lines: Record<string, any>[] = [];
   const logger = createLogger({ service: 'unit', level, destination: { write: (line: string) => lines.push(JSON.parse(line)) } });
   const apollo = new ApolloServer<{ requestId: string }>({
-    typeDefs: 'type Query { ok: Boolean, forbidden: Boolean, crashes: Boolean, slow: Boolean }',
+    typeDefs: 'type Query { ok: Boolean, forbidden: Boolean, limited: Boolean, crashes: Boolean, slow: Boolean }',
     resolvers: {
       Query: {
         ok: () => true,
         forbidden: () => {
           throw new GraphQLError('nope', { extensions: { code: 'FORBIDDEN' } });
+        },
+        limited: () => {
+          throw new GraphQLError('slow down', { extensions: { code: 'RATE_LIMITED' } });
         },
         crashes: () => {
           throw new Error('database on fire');
@@ -35,6 +38,8 @@ describe('loggingPlugin', () => {
     const { lines, run, stop } = await serve('info', 60_000);
     await run('query Fine { ok }', 'r-ok');
     await run('query Denied { forbidden }', 'r-denied');
+    // Refusals the caller caused (a time-sale burst makes thousands) are not errors of ours.
+    await run('query Limited { limited }', 'r-limited');
     await run('query Broken { crashes }', 'r-broken');
     expect(lines.map((line) => [line.level, line.requestId, line.operation])).toEqual([['error', 'r-broken', 'Broken']]);
     expect(lines[0]).toMatchObject({ service: 'unit', code: 'INTERNAL_SERVER_ERROR', err: { message: 'database on fire' } });

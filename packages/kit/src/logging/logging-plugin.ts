@@ -2,7 +2,7 @@ import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { Logger } from 'pino';
 import { errorCode } from '../metrics/metrics.js';
-import { CLIENT_ERROR_CODES } from '../telemetry/apollo-tracing-plugin.js';
+import { CLIENT_ERROR_CODES } from '../errors/graphql-errors.js';
 
 export interface LoggingPluginOptions {
   logger: Logger;

@@ -1,24 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { SpanStatusCode, trace } from '@opentelemetry/api';
+import { CLIENT_ERROR_CODES } from '../errors/graphql-errors.js';
 import { errorCode } from '../metrics/metrics.js';
-
-/** Codes that describe a bad request, not a fault of ours: the span keeps status UNSET for them. */
-export const CLIENT_ERROR_CODES = new Set([
-  'BAD_REQUEST',
-  'BAD_USER_INPUT',
-  'GRAPHQL_PARSE_FAILED',
-  'GRAPHQL_VALIDATION_FAILED',
-  'PERSISTED_QUERY_NOT_FOUND',
-  'PERSISTED_QUERY_NOT_SUPPORTED',
-  'OPERATION_RESOLUTION_FAILURE',
-  'UNAUTHENTICATED',
-  'FORBIDDEN',
-  'NOT_FOUND',
-  'PAYLOAD_TOO_LARGE',
-  'QUERY_TOO_DEEP',
-  'QUERY_TOO_COSTLY',
-  'TOO_MANY_ALIASES',
-]);
 
 /**
  * Turns the request's HTTP server span into the GraphQL operation span: named `query OrderPage`, with the
