@@ -62,3 +62,36 @@ describe('SubgraphDataSource', () => {
     expect(received).toHaveLength(2);
   });
 });
+
+describe('the time budget', () => {
+  it('covers the wait for a free connection: calls queued behind a stalled subgraph time out with it, not one after another', async () => {
+    // A subgraph that never answers, one connection to it, four reads at once with a 500 ms budget each.
+    const stalled = createServer(() => {});
+    await new Promise<void>((resolve) => stalled.listen(0, '127.0.0.1', resolve));
+    const queued = new SubgraphDataSource({
+      url: `http://127.0.0.1:${(stalled.address() as AddressInfo).port}/graphql`,
+      timeoutMs: 500,
+      retries: 0,
+      connections: 1,
+      sharedSecret: 'a-secret-of-at-least-thirty-two-characters',
+    });
+    try {
+      const started = Date.now();
+      const answers = await Promise.all(
+        [1, 2, 3, 4].map((n) =>
+          queued.process({ kind: 'incoming operation' as never, request: { query: `{ n${n} }` }, context: {} } as never).then((answer) => ({
+            answer,
+            ms: Date.now() - started,
+          })),
+        ),
+      );
+      for (const { answer } of answers) expect(answer.errors?.[0]?.extensions?.code).toBe('SUBGRAPH_TIMEOUT');
+      // One after another they would end near 0.5, 1, 1.5 and 2 s; within one budget they all end near 0.5 s.
+      expect(Math.max(...answers.map(({ ms }) => ms))).toBeLessThan(1_500);
+    } finally {
+      stalled.closeAllConnections();
+      stalled.close();
+      await queued.close().catch(() => {});
+    }
+  });
+});

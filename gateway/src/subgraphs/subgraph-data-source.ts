@@ -115,15 +115,25 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
   /** The answer's text, or why there is none. */
   private async attempt(headers: Record<string, string>, body: string, budgetMs: number): Promise<string | SubgraphFailure> {
     try {
-      // Per-request timeouts replace the pool's: the budget left for this attempt, with no extra timer of ours.
-      const response = await this.pool.request({ path: this.path, method: 'POST', headers, body, headersTimeout: budgetMs, bodyTimeout: budgetMs });
+      // The signal bounds the whole attempt, including the wait for a free connection in the pool's queue (undici's
+      // headers timer starts only once the request is on a socket, and its body timer measures gaps between chunks).
+      const response = await this.pool.request({
+        path: this.path,
+        method: 'POST',
+        headers,
+        body,
+        headersTimeout: budgetMs,
+        bodyTimeout: budgetMs,
+        signal: AbortSignal.timeout(budgetMs),
+      });
       const contentType = String(response.headers['content-type'] ?? '');
       const text = await response.body.text();
       if (RETRYABLE_STATUSES.has(response.statusCode)) {
         return new SubgraphFailure(`The ${this.name} subgraph is unavailable (${response.statusCode}).`, 'SUBGRAPH_UNAVAILABLE', true);
       }
       if (contentType.startsWith('application/json') || contentType.startsWith('application/graphql-response+json')) return text;
-      const failure = new SubgraphFailure(`${response.statusCode} from subgraph: ${text.slice(0, 200)}`, 'SUBGRAPH_ERROR', false);
+      // Not the body itself: whatever a subgraph or a proxy in front of it printed is not for clients.
+      const failure = new SubgraphFailure(`The ${this.name} subgraph answered ${response.statusCode} without GraphQL.`, 'SUBGRAPH_ERROR', false);
       // A 5xx that is not GraphQL says the subgraph is in trouble; anything else says it is up.
       return response.statusCode >= 500 ? new SubgraphFailure(failure.message, 'SUBGRAPH_UNAVAILABLE', false) : failure;
     } catch (error) {

@@ -24,7 +24,8 @@ export const RETRYABLE_STATUSES = new Set([502, 503, 504]);
 /** Classifies an error thrown by undici while calling `subgraph`. */
 export function failureFromError(subgraph: string, error: unknown, timeoutMs: number): SubgraphFailure {
   const code = (error as { code?: string }).code ?? '';
-  if (TIMEOUT_ERRORS.has(code)) {
+  // AbortSignal.timeout's reason is a TimeoutError (the attempt's whole budget ran out, queue included).
+  if (TIMEOUT_ERRORS.has(code) || (error as Error).name === 'TimeoutError') {
     return new SubgraphFailure(`The ${subgraph} subgraph did not answer within ${timeoutMs} ms.`, 'SUBGRAPH_TIMEOUT', false);
   }
   return new SubgraphFailure(`The ${subgraph} subgraph is unavailable (${code || (error as Error).message}).`, 'SUBGRAPH_UNAVAILABLE', RETRYABLE_ERRORS.has(code));
