@@ -1,4 +1,4 @@
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, HeaderMap } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from './logger.js';
@@ -9,7 +9,7 @@ async function serve(level: 'info' | 'debug', slowMs: number) {
   const lines: Record<string, any>[] = [];
   const logger = createLogger({ service: 'unit', level, destination: { write: (line: string) => lines.push(JSON.parse(line)) } });
   const apollo = new ApolloServer<{ requestId: string }>({
-    typeDefs: 'type Query { ok: Boolean, forbidden: Boolean, limited: Boolean, crashes: Boolean, slow: Boolean }',
+    typeDefs: 'type Query { ok: Boolean, forbidden: Boolean, limited: Boolean, crashes: Boolean, crashesThrice: [Boolean], slow: Boolean }',
     resolvers: {
       Query: {
         ok: () => true,
@@ -22,6 +22,7 @@ async function serve(level: 'info' | 'debug', slowMs: number) {
         crashes: () => {
           throw new Error('database on fire');
         },
+        crashesThrice: () => [1, 2, 3].map(() => new Error('subgraph down')),
         slow: () => new Promise((resolve) => setTimeout(() => resolve(true), 100)),
       },
     },
@@ -29,7 +30,15 @@ async function serve(level: 'info' | 'debug', slowMs: number) {
   });
   await apollo.start();
   const run = (query: string, requestId: string) => apollo.executeOperation({ query }, { contextValue: { requestId } });
-  return { lines, run, stop: () => apollo.stop() };
+  /** Over HTTP, with a context function that refuses the caller the way an expired token does. */
+  const runUnauthenticated = () =>
+    apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: 'POST', headers: new HeaderMap([['content-type', 'application/json']]), search: '', body: { query: '{ ok }' } },
+      context: async () => {
+        throw new GraphQLError('Your session has ended.', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+      },
+    });
+  return { lines, run, runUnauthenticated, stop: () => apollo.stop() };
 }
 
 describe('loggingPlugin', () => {
@@ -44,6 +53,14 @@ describe('loggingPlugin', () => {
     expect(lines.map((line) => [line.level, line.requestId, line.operation])).toEqual([['error', 'r-broken', 'Broken']]);
     expect(lines[0]).toMatchObject({ service: 'unit', code: 'INTERNAL_SERVER_ERROR', err: { message: 'database on fire' } });
     expect(lines[0]!.err.stack).toContain('database on fire');
+    await stop();
+  });
+
+  it('logs a fault repeated across a list once, with its count, and not a caller refused while building the context', async () => {
+    const { lines, run, runUnauthenticated, stop } = await serve('info', 60_000);
+    await run('query Outage { crashesThrice }', 'r-outage');
+    expect((await runUnauthenticated()).status).toBe(401);
+    expect(lines).toMatchObject([{ level: 'error', requestId: 'r-outage', count: 3, msg: 'operation failed: subgraph down' }]);
     await stop();
   });
 

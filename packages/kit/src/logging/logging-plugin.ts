@@ -1,5 +1,6 @@
 import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
+import type { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
 import { errorCode } from '../metrics/metrics.js';
 import { CLIENT_ERROR_CODES } from '../errors/graphql-errors.js';
@@ -19,6 +20,9 @@ export function loggingPlugin<Context extends { requestId?: string }>({ logger, 
   return {
     // Failures before or outside an operation, which formatError only masks.
     async contextCreationDidFail({ error }) {
+      // An expired token or a forged identity header is the caller's doing: one line each would let anyone write
+      // stack-traced error lines at will.
+      if (CLIENT_ERROR_CODES.has(errorCode(error as GraphQLError))) return;
       logger.error({ err: error }, 'building the request context failed');
     },
     async unexpectedErrorProcessingRequest({ requestContext, error }) {
@@ -35,9 +39,22 @@ export function loggingPlugin<Context extends { requestId?: string }>({ logger, 
             operation: requestContext.operationName ?? requestContext.request.operationName ?? null,
             ms,
           };
-          const faults = errors.filter((error) => !CLIENT_ERROR_CODES.has(errorCode(error)));
-          for (const fault of faults) {
-            logger.error({ ...fields, code: errorCode(fault), path: fault.path, err: unwrapResolverError(fault) }, `operation failed: ${fault.message}`);
+          // One line per distinct fault: a subgraph outage fails every entity of a list the same way (one error per
+          // field), and a line for each would be hundreds per request.
+          const faults = new Map<string, { error: GraphQLError; count: number }>();
+          for (const error of errors) {
+            const code = errorCode(error);
+            if (CLIENT_ERROR_CODES.has(code)) continue;
+            const key = `${code}\n${error.message}`;
+            const seen = faults.get(key);
+            if (seen) seen.count++;
+            else faults.set(key, { error, count: 1 });
+          }
+          for (const { error: fault, count } of faults.values()) {
+            logger.error(
+              { ...fields, code: errorCode(fault), path: fault.path, ...(count > 1 ? { count } : {}), err: unwrapResolverError(fault) },
+              `operation failed: ${fault.message}`,
+            );
           }
           if (ms >= slowMs) logger.warn(fields, 'slow operation');
           else if (logger.isLevelEnabled('debug')) {
