@@ -123,7 +123,8 @@ export async function createGatewayApp(config: GatewayConfig, options: Observabi
     gateway,
     ...(config.managedFederation ? { apollo: { key: config.APOLLO_KEY, graphRef: config.APOLLO_GRAPH_REF } } : {}),
     introspection: config.INTROSPECTION,
-    documentStore: new SingleFlightCache(new InMemoryLRUCache<DocumentNode>()),
+    // A document that fails to parse or validate is never stored: waiters give up on it after 250 ms.
+    documentStore: new SingleFlightCache(new InMemoryLRUCache<DocumentNode>(), 250),
     includeStacktraceInErrorResponses: development,
     // The logging plugin logs unexpected errors, with the request id and the cause.
     formatError: createFormatError({ exposeInternalErrors: development, log: () => {} }),

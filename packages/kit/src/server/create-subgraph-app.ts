@@ -134,7 +134,8 @@ export async function createSubgraphApp<Loaders, Services, Config extends Subgra
     schema,
     introspection: development,
     // Identical new operations arriving together (the gateway's fetches in a burst) are parsed and validated once.
-    documentStore: new SingleFlightCache(new InMemoryLRUCache<DocumentNode>()),
+    // A document that fails to parse or validate is never stored: waiters give up on it after 250 ms.
+    documentStore: new SingleFlightCache(new InMemoryLRUCache<DocumentNode>(), 250),
     includeStacktraceInErrorResponses: development,
     // The logging plugin logs unexpected errors, with the request id and the cause.
     formatError: createFormatError({ exposeInternalErrors: development, log: () => {} }),
