@@ -58,17 +58,42 @@ describe('CircuitBreaker', () => {
     expect(subject.allow()).toBe(false);
     expect(subject.retryAfterMs()).toBe(1);
     clock.now += 1;
-    expect(subject.allow()).toBe(true);
+    expect(subject.allow()).toBeTruthy();
     expect(subject.state).toBe('half-open');
     expect(subject.allow()).toBe(false); // one probe at a time
     subject.failure();
     expect(subject.state).toBe('open');
     clock.now += 5_000;
-    expect(subject.allow()).toBe(true);
+    expect(subject.allow()).toBeTruthy();
     subject.success();
     expect(subject.state).toBe('closed');
-    expect(subject.allow()).toBe(true);
+    expect(subject.allow()).toBeTruthy();
     expect(changes).toEqual(['open', 'half-open', 'open', 'half-open', 'closed']);
+  });
+
+  it('lets only the probe decide in half-open: calls let through before the circuit opened change nothing', () => {
+    const { subject, clock } = breaker();
+    const early = [subject.allow(), subject.allow()];
+    const late = subject.allow();
+    for (let i = 0; i < 3; i++) subject.failure(subject.allow() || undefined);
+    expect(subject.state).toBe('open');
+    clock.now += 5_000;
+    const probe = subject.allow();
+    expect(probe).toMatchObject({ probe: true });
+    subject.success(early[0] || undefined); // a slow call from before the outage answers at last
+    expect(subject.state).toBe('half-open');
+    subject.failure(early[1] || undefined);
+    expect(subject.state).toBe('half-open');
+    subject.failure(probe || undefined);
+    expect(subject.state).toBe('open');
+    clock.now += 5_000;
+    subject.success(subject.allow() || undefined);
+    expect(subject.state).toBe('closed');
+    // A failure of a call from before the circuit closed does not count toward opening it again.
+    subject.failure(late || undefined);
+    subject.failure(subject.allow() || undefined);
+    subject.failure(subject.allow() || undefined);
+    expect(subject.state).toBe('closed');
   });
 
   it('never opens with consecutiveFailures 0', () => {

@@ -16,6 +16,12 @@ export interface CircuitBreakerOptions {
 
 const BUCKETS = 10;
 
+/** A call let through, to report back: outcomes of calls let through before the circuit last changed are ignored. */
+export interface Admission {
+  generation: number;
+  probe: boolean;
+}
+
 /**
  * One subgraph's circuit breaker. Closed: every call goes through and outcomes are counted. It opens after
  * `consecutiveFailures` failures in a row, or when `failureRatio` of at least `minCalls` calls in the last
@@ -28,6 +34,8 @@ export class CircuitBreaker {
   private consecutive = 0;
   private openedAt = 0;
   private probing = false;
+  /** Bumped whenever the circuit opens or closes, so late outcomes of older calls cannot move it. */
+  private generation = 0;
   private readonly bucketMs: number;
   private readonly buckets = Array.from({ length: BUCKETS }, () => ({ index: -1, ok: 0, failed: 0 }));
   private readonly now: () => number;
@@ -46,9 +54,13 @@ export class CircuitBreaker {
     return this.current === 'open' ? Math.max(0, this.openedAt + this.options.cooldownMs - this.now()) : 0;
   }
 
-  /** Whether a call may go to the subgraph now. A true in half-open makes this call the probe: report its outcome. */
-  allow(): boolean {
-    if (this.current === 'closed') return true;
+  /**
+   * Whether a call may go to the subgraph now: false, or its admission to pass to `success`/`failure`. In half-open
+   * the one admitted call is the probe, and only the probe's outcome closes or reopens the circuit; a call let
+   * through before the circuit opened that finishes meanwhile changes nothing.
+   */
+  allow(): false | Admission {
+    if (this.current === 'closed') return { generation: this.generation, probe: false };
     if (this.current === 'open') {
       if (this.now() - this.openedAt < this.options.cooldownMs) return false;
       this.change('half-open');
@@ -56,10 +68,11 @@ export class CircuitBreaker {
     }
     if (this.probing) return false;
     this.probing = true;
-    return true;
+    return { generation: this.generation, probe: true };
   }
 
-  success(): void {
+  success(admission?: Admission): void {
+    if (this.stale(admission)) return;
     if (this.current === 'half-open') {
       this.reset();
       this.change('closed');
@@ -70,7 +83,8 @@ export class CircuitBreaker {
     this.bucket().ok++;
   }
 
-  failure(): void {
+  failure(admission?: Admission): void {
+    if (this.stale(admission)) return;
     if (this.current === 'half-open') {
       this.open();
       return;
@@ -79,6 +93,12 @@ export class CircuitBreaker {
     this.consecutive++;
     this.bucket().failed++;
     if (this.consecutive >= this.options.consecutiveFailures || this.ratioExceeded()) this.open();
+  }
+
+  /** An outcome from before the circuit last opened or closed, or a non-probe call finishing while half-open. */
+  private stale(admission: Admission | undefined): boolean {
+    if (!admission) return false;
+    return admission.generation !== this.generation || (this.current === 'half-open' && !admission.probe);
   }
 
   private ratioExceeded(): boolean {
@@ -107,12 +127,14 @@ export class CircuitBreaker {
   }
 
   private open() {
+    this.generation++;
     this.openedAt = this.now();
     this.probing = false;
     this.change('open');
   }
 
   private reset() {
+    this.generation++;
     this.consecutive = 0;
     this.probing = false;
     for (const bucket of this.buckets) bucket.index = -1;

@@ -93,18 +93,19 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     const retries = idempotent ? (this.options.retries ?? 0) : 0;
     const deadline = Date.now() + timeoutMs;
     for (let attempt = 0; ; attempt++) {
-      if (breaker && !breaker.allow()) {
+      const admission = breaker ? breaker.allow() : undefined;
+      if (admission === false) {
         throw new SubgraphFailure(`The ${this.name} subgraph is unavailable (circuit open); not called.`, 'SUBGRAPH_UNAVAILABLE', false, {
-          retryAfterSeconds: Math.max(1, Math.ceil(breaker.retryAfterMs() / 1000)),
+          retryAfterSeconds: Math.max(1, Math.ceil(breaker!.retryAfterMs() / 1000)),
         });
       }
       const failure = await this.attempt(headers, body, Math.max(1, deadline - Date.now()));
       if (typeof failure === 'string') {
-        breaker?.success();
+        breaker?.success(admission);
         return failure;
       }
-      if (failure.code === 'SUBGRAPH_ERROR' && !failure.retryable) breaker?.success(); // it answered, just not in JSON
-      else breaker?.failure();
+      if (failure.code === 'SUBGRAPH_ERROR' && !failure.retryable) breaker?.success(admission); // it answered, just not in JSON
+      else breaker?.failure(admission);
       if (!failure.retryable || attempt >= retries) throw failure;
       const backoff = Math.random() * RETRY_BASE_MS * 2 ** attempt;
       if (Date.now() + backoff >= deadline) throw failure;
