@@ -1,6 +1,7 @@
 import { type ApolloServerPlugin, HeaderMap } from '@apollo/server';
 import { type DocumentNode, type FragmentDefinitionNode, GraphQLError, Kind, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import type { GatewayContext } from '../context.js';
+import { addressBucket } from './address-bucket.js';
 import type { RateLimitCharge, RateLimiter } from './rate-limiter.js';
 import type { RateLimitTable } from './rate-limit-rules.js';
 
@@ -47,7 +48,7 @@ export function rateLimitPlugin({ table, limiter, log = console.warn }: RateLimi
           const charges: RateLimitCharge[] = [];
           for (const [field, amount] of rootFieldCalls(operation, document)) {
             for (const rule of table.get(field) ?? []) {
-              const subject = rule.subject === 'member' ? contextValue.viewer?.memberId : (contextValue.clientAddress ?? 'unknown');
+              const subject = rule.subject === 'member' ? contextValue.viewer?.memberId : addressBucket(contextValue.clientAddress ?? 'unknown');
               // Anonymous callers have no member counter; the subgraph refuses them where a member is required.
               if (!subject) continue;
               charges.push({ key: `rl:${field}:${rule.subject}:${subject}`, limit: rule.limit, windowMs: rule.windowSeconds * 1000, amount });
