@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Server } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -9,7 +9,7 @@ import {
   ApolloServerPluginLandingPageProductionDefault,
 } from '@apollo/server/plugin/landingPage/default';
 import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
-import { createFormatError, createGraphqlHttpErrorHandler, graphqlHttpHandler, listen, SingleFlightCache } from '@commerce/kit/http';
+import { createFormatError, createHttpErrorHandler, graphqlHttpHandler, headerOf, listen, serverWithGraphQLRoute, SingleFlightCache } from '@commerce/kit/http';
 import type { Logger } from '@commerce/kit/logging';
 import { registerRedisMetrics, serveMetrics } from '@commerce/kit/metrics';
 import { Observability, type ObservabilityOptions } from '@commerce/kit/telemetry';
@@ -110,15 +110,7 @@ export async function createGatewayApp(config: GatewayConfig, options: Observabi
   const trusted = config.TRUSTED_DOCUMENTS ? TrustedDocuments.fromFile(config.TRUSTED_DOCUMENTS) : undefined;
   const app = express();
   app.disable('x-powered-by');
-  // /graphql is served without Express (see graphqlHttpHandler); /health and /metrics keep it.
-  let serveGraphQL: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
-  const cors = corsHandler(config.CORS_ORIGINS);
-  const httpServer = createServer((req, res) => {
-    const url = req.url ?? '';
-    if (serveGraphQL && (url === '/graphql' || url.startsWith('/graphql?'))) {
-      if (!cors(req, res)) serveGraphQL(req, res);
-    } else app(req, res);
-  });
+  const { httpServer, serveGraphQL } = serverWithGraphQLRoute(app);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     ...(config.managedFederation ? { apollo: { key: config.APOLLO_KEY, graphRef: config.APOLLO_GRAPH_REF } } : {}),
@@ -176,19 +168,23 @@ export async function createGatewayApp(config: GatewayConfig, options: Observabi
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', service: 'gateway' });
   });
-  serveGraphQL = graphqlHttpHandler(apollo, {
+  const cors = corsHandler(config.CORS_ORIGINS);
+  const graphql = graphqlHttpHandler(apollo, {
     maxBodyBytes: config.MAX_REQUEST_BYTES,
     inspect: trusted ? trustedDocumentsCheck(trusted) : apqRequestCheck,
     around: observability.aroundRequest(),
     onRefused: (refusal) => metrics.countRefusal(refusal.reason),
-    onError: (error, req) => observability.logger.error({ err: error, requestId: req.headers['x-request-id'] }, 'request failed'),
+    onError: (error, req) => observability.logger.error({ err: error, requestId: headerOf(req, 'x-request-id') }, 'request failed'),
     context: async (req) => ({
-      requestId: (req.headers['x-request-id'] as string | undefined) ?? randomUUID(),
+      requestId: headerOf(req, 'x-request-id') ?? randomUUID(),
       viewer: await tokens.viewerFromAuthorization(req.headers.authorization),
       clientAddress: req.socket.remoteAddress,
     }),
   });
-  app.use(createGraphqlHttpErrorHandler(observability.logger));
+  serveGraphQL((req, res) => {
+    if (!cors(req, res)) graphql(req, res);
+  });
+  app.use(createHttpErrorHandler(observability.logger));
 
   let closed: Promise<void> | undefined;
   let metricsUrl: string | undefined;

@@ -12,3 +12,5 @@ export * from './identity/viewer.js';
 export * from './server/graphql-http-handler.js';
 export * from './cache/single-flight-cache.js';
 export * from './telemetry/observability-env.js';
+export * from './server/graphql-route.js';
+export * from './server/client-info.js';

@@ -27,6 +27,7 @@ export * from './redis/redis-pubsub.js';
 export * from './server/subscription-server.js';
 export * from './metrics/index.js';
 export * from './server/client-info.js';
+export * from './server/graphql-route.js';
 export * from './cache/single-flight-cache.js';
 export * from './logging/index.js';
 export * from './telemetry/index.js';

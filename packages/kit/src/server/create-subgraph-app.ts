@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Server } from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import {
   ApolloServerPluginCacheControlDisabled,
@@ -23,10 +23,11 @@ import { Observability, type ObservabilityOptions } from '../telemetry/observabi
 import type { Viewer } from '../identity/viewer.js';
 import { createRedis } from '../redis/create-redis.js';
 import { createRedisPubSub } from '../redis/redis-pubsub.js';
-import { createGraphqlHttpErrorHandler } from './http-errors.js';
+import { createHttpErrorHandler } from './http-errors.js';
 import { listen } from './http-listener.js';
 import { type ClientInfo, clientInfoOf, headerOf, UNKNOWN_CLIENT } from './client-info.js';
 import { graphqlHttpHandler } from './graphql-http-handler.js';
+import { serverWithGraphQLRoute } from './graphql-route.js';
 import { checkReadiness } from './readiness.js';
 import type { SubgraphConfig, SubgraphContext, SubgraphDefinition, SubgraphRuntime } from './subgraph-definition.js';
 import { buildSubgraphDefinitionSchema } from './subgraph-schema.js';
@@ -52,8 +53,6 @@ export interface SubgraphApp<Services = unknown> {
   /** Stops accepting, lets in-flight requests finish (up to the grace period), stops workers, closes the pools. */
   close(): Promise<void>;
 }
-
-const isGraphQLPath = (url = '') => url === '/graphql' || url.startsWith('/graphql?');
 
 async function openRuntime<Config extends SubgraphConfig>(
   definition: SubgraphDefinition<any, any, Config>,
@@ -104,13 +103,7 @@ export async function createSubgraphApp<Loaders, Services, Config extends Subgra
   const schema = await buildSubgraphDefinitionSchema(definition);
   const app = express();
   app.disable('x-powered-by');
-  // GraphQL is served without Express (see graphqlHttpHandler); health, readiness, metrics and a subgraph's own
-  // routes keep it.
-  let serveGraphQL: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
-  const httpServer = createServer((req, res) => {
-    if (serveGraphQL && isGraphQLPath(req.url)) serveGraphQL(req, res);
-    else app(req, res);
-  });
+  const { httpServer, serveGraphQL } = serverWithGraphQLRoute(app);
   let draining = false;
   registerRedisMetrics(metrics.registry, {
     main: () => redis,
@@ -165,7 +158,7 @@ export async function createSubgraphApp<Loaders, Services, Config extends Subgra
   });
   const metricsServer = serveMetrics(app, metrics, config.METRICS_PORT);
   definition.routes?.(app, { ...runtime, services });
-  serveGraphQL = graphqlHttpHandler(apollo, {
+  serveGraphQL(graphqlHttpHandler(apollo, {
     maxBodyBytes: 1024 * 1024,
     around: observability.aroundRequest(),
     onRefused: (refusal) => metrics.countRefusal(refusal.reason),
@@ -176,8 +169,8 @@ export async function createSubgraphApp<Loaders, Services, Config extends Subgra
         headerOf(req, 'x-request-id') ?? randomUUID(),
         clientInfoOf(req),
       ),
-  });
-  app.use(createGraphqlHttpErrorHandler(logger));
+  }));
+  app.use(createHttpErrorHandler(logger));
   const subscriptions = schema.getSubscriptionType()
     ? startSubscriptionServer({
         httpServer,
