@@ -146,7 +146,8 @@ export class SagaRunner {
     } catch (error) {
       if (error instanceof SagaHalted) throw error;
       this.options.log?.(`saga ${id}: ${error instanceof Error ? error.message : String(error)}`);
-      await this.releaseLease(id).catch(() => {});
+      // Failing to release it only delays the next attempt until the lease runs out.
+      await this.releaseLease(id).catch((release: Error) => this.options.log?.(`saga ${id}: lease not released: ${release.message}`));
       return (await this.load(id))!;
     }
   }
@@ -252,7 +253,8 @@ export class SagaRunner {
     if (saga.points_amount > 0) await upstream.confirmPoints(saga.id);
     if (saga.payment_id && !(await payments.capture(saga.payment_id))) throw new Error(`Payment ${saga.payment_id} could not be captured.`);
     await this.completeOrder(saga);
-    await this.options.onCompleted?.(saga).catch(() => {});
+    // The order stands whatever happens here (e.g. the cart lines stay in the cart): logged, not undone.
+    await this.options.onCompleted?.(saga).catch((error: Error) => this.options.log?.(`saga ${saga.id}: after completion: ${error.message}`));
   }
 
   private async completeOrder(saga: SagaRow): Promise<void> {
