@@ -3,7 +3,7 @@ import { asMember, graphqlData, type MetricSample, parseMetrics } from '@commerc
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TimeSaleStreamConsumer } from '../src/time-sale/time-sale.consumer.js';
 import { saleKeys, STREAM_GROUP } from '../src/time-sale/time-sale.keys.js';
-import { eventually, openShop, type RunningInventory, startInventory } from './support/inventory-harness.js';
+import { eventually, openTimeSale, type RunningInventory, startInventory } from './support/inventory-harness.js';
 
 let inventory: RunningInventory;
 
@@ -13,7 +13,6 @@ beforeAll(async () => {
 });
 afterAll(() => inventory?.close());
 
-const CREATE = `mutation ($input: CreateTimeSaleInput!) { createTimeSale(input: $input) { ... on TimeSale { id } } }`;
 const CLAIM = `mutation ($saleId: ID!, $quantity: Int!, $key: String!) {
   claimTimeSale(saleId: $saleId, quantity: $quantity, idempotencyKey: $key) { __typename ... on ErrorResult { code } }
 }`;
@@ -35,23 +34,7 @@ const backlog = async () => {
 describe('time-sale metrics', () => {
   it('counts claims by result and reads the pg-writer backlog of the claim stream at scrape time', async () => {
     const before = await backlog();
-    const shop = await openShop(inventory.url, [20]);
-    const created = await graphqlData(
-      inventory.url,
-      CREATE,
-      {
-        input: {
-          variantId: shop.variantIds[0],
-          price: 9_900,
-          quantity: 2,
-          perMemberLimit: 1,
-          startsAt: new Date(Date.now() - 1_000).toISOString(),
-          endsAt: new Date(Date.now() + 3_600_000).toISOString(),
-        },
-      },
-      shop.owner,
-    );
-    const saleId = created.createTimeSale.id as string;
+    const { saleId } = await openTimeSale(inventory.url, { quantity: 2, perMemberLimit: 1, onHand: 20 });
     const claim = (member: string, key: string = randomUUID()) =>
       graphqlData(inventory.url, CLAIM, { saleId, quantity: 1, key }, asMember(member)).then((data) => data.claimTimeSale);
     const [alice, bob, carol] = [randomUUID(), randomUUID(), randomUUID()];

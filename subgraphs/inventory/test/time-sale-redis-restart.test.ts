@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { asMember, graphqlData, graphqlRequest } from '@commerce/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TimeSale } from '../src/time-sale/time-sale.entity.js';
-import { eventually, openShop, type RunningInventory, startInventory } from './support/inventory-harness.js';
+import { eventually, openTimeSale, type RunningInventory, startInventory } from './support/inventory-harness.js';
 import { type RedisServerProcess, startRedisServer } from './support/redis-server.js';
 
 let redis: RedisServerProcess;
@@ -24,23 +24,7 @@ const CLAIM = `mutation ($saleId: ID!, $key: String!) {
 
 describe('a Redis restart without persistence', () => {
   it('pauses claims until the sale is rebuilt from PostgreSQL, which resumes with the right counts and limits', async () => {
-    const shop = await openShop(inventory.url, [20]);
-    const created = await graphqlData(
-      inventory.url,
-      `mutation ($input: CreateTimeSaleInput!) { createTimeSale(input: $input) { ... on TimeSale { id } } }`,
-      {
-        input: {
-          variantId: shop.variantIds[0],
-          price: 5_000,
-          quantity: 10,
-          perMemberLimit: 1,
-          startsAt: new Date(Date.now() - 1_000).toISOString(),
-          endsAt: new Date(Date.now() + 3_600_000).toISOString(),
-        },
-      },
-      shop.owner,
-    );
-    const saleId = created.createTimeSale.id as string;
+    const { saleId } = await openTimeSale(inventory.url, { quantity: 10, perMemberLimit: 1, onHand: 20 });
     const members = [randomUUID(), randomUUID(), randomUUID()];
     const before = await Promise.all(members.map((member) => graphqlData(inventory.url, CLAIM, { saleId, key: `k-${member}` }, asMember(member))));
     expect(before.map((data) => data.claimTimeSale.__typename)).toEqual(['TimeSaleClaim', 'TimeSaleClaim', 'TimeSaleClaim']);

@@ -11,7 +11,7 @@ import { applyClaimEvent, applyClaimEvents, parseStreamEntry } from '../src/time
 import { reconcileTimeSale } from '../src/time-sale/time-sale.state.js';
 import { SYSTEM_ACTOR } from '../src/stock/stock-actor.js';
 import { inStockTransaction } from '../src/stock/stock-transaction.js';
-import { errorCode, eventually, openShop, ORDERS, type RunningInventory, startInventory, stockOf } from './support/inventory-harness.js';
+import { CREATE_TIME_SALE as CREATE, errorCode, eventually, openShop, openTimeSale, ORDERS, type RunningInventory, startInventory, stockOf } from './support/inventory-harness.js';
 
 let inventory: RunningInventory;
 
@@ -22,13 +22,6 @@ beforeAll(async () => {
 afterAll(() => inventory?.close());
 
 const HOUR = 3_600_000;
-const CREATE = `mutation ($input: CreateTimeSaleInput!) {
-  createTimeSale(input: $input) {
-    __typename
-    ... on TimeSale { id quantity remaining status perMemberLimit price { amount currency } variant { id } }
-    ... on InsufficientStock { code requested available }
-  }
-}`;
 const CLAIM = `mutation ($saleId: ID!, $quantity: Int!, $key: String!) {
   claimTimeSale(saleId: $saleId, quantity: $quantity, idempotencyKey: $key) {
     __typename
@@ -45,27 +38,7 @@ const RELEASE_CLAIM = `mutation ($id: ID!) { releaseTimeSaleClaim(claimId: $id) 
 const services = () => inventory.services.timeSales;
 const em = () => inventory.app.orm.em.fork();
 
-async function newSale(options: { quantity: number; perMemberLimit: number; onHand?: number; startsAt?: Date; endsAt?: Date }) {
-  const shop = await openShop(inventory.url, [options.onHand ?? options.quantity + 10]);
-  const variantId = shop.variantIds[0]!;
-  const data = await graphqlData(
-    inventory.url,
-    CREATE,
-    {
-      input: {
-        variantId,
-        price: 9_900,
-        quantity: options.quantity,
-        perMemberLimit: options.perMemberLimit,
-        startsAt: (options.startsAt ?? new Date(Date.now() - 1_000)).toISOString(),
-        endsAt: (options.endsAt ?? new Date(Date.now() + HOUR)).toISOString(),
-      },
-    },
-    shop.owner,
-  );
-  expect(data.createTimeSale.__typename).toBe('TimeSale');
-  return { shop, variantId, saleId: data.createTimeSale.id as string, sale: data.createTimeSale };
-}
+const newSale = (options: Parameters<typeof openTimeSale>[1]) => openTimeSale(inventory.url, options);
 
 const claim = (saleId: string, memberId: string, quantity = 1, key: string = randomUUID()) =>
   graphqlData(inventory.url, CLAIM, { saleId, quantity, key }, asMember(memberId)).then((data) => data.claimTimeSale);

@@ -114,3 +114,39 @@ export async function stockOf(url: string, variantId: string) {
 export const errorCode = (response: Awaited<ReturnType<typeof graphqlRequest>>) => response.errors?.[0]?.extensions?.code;
 
 export { eventually } from '@commerce/testkit';
+
+const HOUR = 3_600_000;
+
+export const CREATE_TIME_SALE = `mutation ($input: CreateTimeSaleInput!) {
+  createTimeSale(input: $input) {
+    __typename
+    ... on TimeSale { id quantity remaining status perMemberLimit price { amount currency } variant { id } }
+    ... on InsufficientStock { code requested available }
+  }
+}`;
+
+/** A shop with one stocked variant and a time-sale of it, running now unless `startsAt` says otherwise. */
+export async function openTimeSale(
+  url: string,
+  options: { quantity: number; perMemberLimit: number; onHand?: number; startsAt?: Date; endsAt?: Date },
+) {
+  const shop = await openShop(url, [options.onHand ?? options.quantity + 10]);
+  const variantId = shop.variantIds[0]!;
+  const data = await graphqlData(
+    url,
+    CREATE_TIME_SALE,
+    {
+      input: {
+        variantId,
+        price: 9_900,
+        quantity: options.quantity,
+        perMemberLimit: options.perMemberLimit,
+        startsAt: (options.startsAt ?? new Date(Date.now() - 1_000)).toISOString(),
+        endsAt: (options.endsAt ?? new Date(Date.now() + HOUR)).toISOString(),
+      },
+    },
+    shop.owner,
+  );
+  expect(data.createTimeSale.__typename).toBe('TimeSale');
+  return { shop, variantId, saleId: data.createTimeSale.id as string, sale: data.createTimeSale };
+}
