@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -21,6 +21,8 @@ import type { GatewayConfig, SubgraphName } from './config.js';
 import type { GatewayContext } from './context.js';
 import { GatewayMetrics } from './metrics/gateway-metrics.js';
 import { corsHandler } from './http/cors.js';
+import { directFetch } from './direct-fetch/direct-fetch.js';
+import { SingleFetchRoutes } from './direct-fetch/single-fetch-routes.js';
 import { operationLimitsPlugin } from './limits/index.js';
 import { RedisDocumentCache } from './persisted-queries/redis-document-cache.js';
 import { TrustedDocuments } from './persisted-queries/trusted-documents.js';
@@ -31,7 +33,7 @@ import { SubgraphDataSource } from './subgraphs/subgraph-data-source.js';
 import { subgraphResilience } from './subgraphs/subgraph-resilience.js';
 import { SubscriptionHub } from './subscriptions/subscription-hub.js';
 import { startGatewaySubscriptions } from './subscriptions/subscription-server.js';
-import { SupergraphPlanner } from './subscriptions/supergraph-planner.js';
+import { SupergraphPlanner } from './supergraph/supergraph-planner.js';
 import { UpstreamClients } from './subscriptions/upstream-clients.js';
 import { fileSupergraph } from './supergraph/file-supergraph.js';
 import { traceSubgraphFetches } from './telemetry/subgraph-fetch-spans.js';
@@ -84,6 +86,7 @@ export async function createGatewayApp(config: GatewayConfig, options: Observabi
     return source;
   };
   let planner: SupergraphPlanner | undefined;
+  let routes: SingleFetchRoutes | undefined;
 
   const gateway = new ApolloGateway({
     ...(config.managedFederation
@@ -98,6 +101,7 @@ export async function createGatewayApp(config: GatewayConfig, options: Observabi
   // Subscriptions are planned with the same supergraph the gateway serves, swapped together on reload.
   gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => {
     planner = new SupergraphPlanner(coreSupergraphSdl);
+    routes = new SingleFetchRoutes(planner);
   });
 
   // Auto-pipelining: the session checks of concurrent requests go out as one write instead of one each.
@@ -108,6 +112,20 @@ export async function createGatewayApp(config: GatewayConfig, options: Observabi
   registerRedisMetrics(metrics.registry, { sessions: () => redis });
   const tokens = createAccessTokenVerifier({ jwksUrl: config.membersJwksUrl, redis });
   const trusted = config.TRUSTED_DOCUMENTS ? TrustedDocuments.fromFile(config.TRUSTED_DOCUMENTS) : undefined;
+  // The plugins that see each request, on Apollo Server's path and on the direct path alike.
+  const requestPlugins = [
+    metrics.apolloPlugin<GatewayContext>(),
+    ...observability.apolloPlugins<GatewayContext>(),
+    operationLimitsPlugin<GatewayContext>(config.operationLimits),
+    ...(config.RATE_LIMITS.size ? [rateLimitPlugin({ table: config.RATE_LIMITS, limiter: new RateLimiter(redis, 'gateway:') })] : []),
+  ];
+  // The logging plugin logs unexpected errors, with the request id and the cause.
+  const formatError = createFormatError({ exposeInternalErrors: development, log: () => {} });
+  const requestContext = async (req: IncomingMessage): Promise<GatewayContext> => ({
+    requestId: headerOf(req, 'x-request-id') ?? randomUUID(),
+    viewer: await tokens.viewerFromAuthorization(req.headers.authorization),
+    clientAddress: req.socket.remoteAddress,
+  });
   const app = express();
   app.disable('x-powered-by');
   const { httpServer, serveGraphQL } = serverWithGraphQLRoute(app);
@@ -118,17 +136,13 @@ export async function createGatewayApp(config: GatewayConfig, options: Observabi
     // A document that fails to parse or validate is never stored: waiters give up on it after 250 ms.
     documentStore: new SingleFlightCache(new InMemoryLRUCache<DocumentNode>(), 250),
     includeStacktraceInErrorResponses: development,
-    // The logging plugin logs unexpected errors, with the request id and the cause.
-    formatError: createFormatError({ exposeInternalErrors: development, log: () => {} }),
+    formatError,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.SHUTDOWN_GRACE_MS }),
       landingPage(config),
       // Cache hints are not collected from the subgraphs, so the plugin would only add per-request work.
       ApolloServerPluginCacheControlDisabled(),
-      metrics.apolloPlugin<GatewayContext>(),
-      ...observability.apolloPlugins<GatewayContext>(),
-      operationLimitsPlugin(config.operationLimits),
-      ...(config.RATE_LIMITS.size ? [rateLimitPlugin({ table: config.RATE_LIMITS, limiter: new RateLimiter(redis, 'gateway:') })] : []),
+      ...requestPlugins,
     ],
     // APQ registrations live in Redis, shared by replicas; in trusted-documents mode only the manifest counts.
     persistedQueries:
@@ -175,11 +189,20 @@ export async function createGatewayApp(config: GatewayConfig, options: Observabi
     around: observability.aroundRequest(),
     onRefused: (refusal) => metrics.countRefusal(refusal.reason),
     onError: (error, req) => observability.logger.error({ err: error, requestId: headerOf(req, 'x-request-id') }, 'request failed'),
-    context: async (req) => ({
-      requestId: headerOf(req, 'x-request-id') ?? randomUUID(),
-      viewer: await tokens.viewerFromAuthorization(req.headers.authorization),
-      clientAddress: req.socket.remoteAddress,
-    }),
+    context: requestContext,
+    ...(config.DIRECT_FETCH
+      ? {
+          serveDirectly: directFetch({
+            routes: () => routes,
+            dataSource: (name) => dataSourceFor(name),
+            context: requestContext,
+            plugins: requestPlugins,
+            formatError,
+            includeStacktrace: development,
+            onServed: (subgraph) => metrics.directRequests.inc({ subgraph }),
+          }),
+        }
+      : {}),
   });
   serveGraphQL((req, res) => {
     if (!cors(req, res)) graphql(req, res);

@@ -69,6 +69,11 @@ export function readGatewayConfig(env: Record<string, string | undefined> = proc
       APQ_TTL_SECONDS: z.coerce.number().int().min(60).default(86_400),
       /** A manifest of the only operations to serve (trusted-documents mode); APQ registration is then off. */
       TRUSTED_DOCUMENTS: z.string().min(1).optional(),
+      /**
+       * Operations one subgraph answers whole with one call skip Apollo Server's pipeline and the plan executor
+       * (direct-fetch/); the answers are the same either way. Off sends every operation the full way.
+       */
+      DIRECT_FETCH: booleanFlag(true),
       SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
       MEMBERS_URL: optionalUrl,
       CATALOG_URL: optionalUrl,

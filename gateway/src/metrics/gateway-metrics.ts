@@ -1,6 +1,6 @@
 import type { GraphQLDataSource } from '@apollo/gateway';
 import { LATENCY_BUCKETS, Metrics } from '@commerce/kit/metrics';
-import { Gauge, Histogram } from 'prom-client';
+import { Counter, Gauge, Histogram } from 'prom-client';
 
 export interface GatewayLiveStats {
   /** Open graphql-ws sockets. */
@@ -15,6 +15,7 @@ export interface GatewayLiveStats {
  */
 export class GatewayMetrics extends Metrics {
   readonly subgraphFetch: Histogram<'subgraph' | 'outcome'>;
+  readonly directRequests: Counter<'subgraph'>;
   private live?: GatewayLiveStats;
 
   constructor() {
@@ -25,6 +26,12 @@ export class GatewayMetrics extends Metrics {
       help: 'Latency of the gateway\'s fetches to each subgraph, by outcome ("ok", or "error" when it threw or answered errors).',
       labelNames: ['subgraph', 'outcome'],
       buckets: LATENCY_BUCKETS,
+      registers,
+    });
+    this.directRequests = new Counter({
+      name: 'gateway_direct_requests_total',
+      help: 'Operations served on the direct path: sent whole to the one subgraph that answers them, by subgraph (also counted in graphql_requests_total).',
+      labelNames: ['subgraph'],
       registers,
     });
     const metrics = this;

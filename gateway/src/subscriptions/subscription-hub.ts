@@ -5,7 +5,7 @@ import { signIdentity, type Viewer } from '@commerce/kit/http';
 import { type DocumentNode, type ExecutionResult, GraphQLError, print } from 'graphql';
 import type { GatewayContext } from '../context.js';
 import { createEventQueue } from './event-queue.js';
-import type { PlannedSubscription, SupergraphPlanner } from './supergraph-planner.js';
+import type { PlannedSubscription, SupergraphPlanner } from '../supergraph/supergraph-planner.js';
 import type { UpstreamClients } from './upstream-clients.js';
 
 /** The name under which a plan's first fetch is answered by the event itself instead of a subgraph. */

@@ -8,7 +8,7 @@ import type { AccessTokenVerifier } from '../auth/access-token-verifier.js';
 import { checkOperationLimits, type OperationLimits } from '../limits/index.js';
 import type { TrustedDocuments } from '../persisted-queries/trusted-documents.js';
 import type { SubscriptionHub } from './subscription-hub.js';
-import type { SupergraphPlanner } from './supergraph-planner.js';
+import type { SupergraphPlanner } from '../supergraph/supergraph-planner.js';
 
 export interface GatewaySubscriptionOptions {
   httpServer: Server;

@@ -17,6 +17,11 @@ export interface GraphQLHttpHandlerOptions<Context> {
    * id into its text), or refuse it by returning an HttpRefusal.
    */
   inspect?: (request: ParsedGraphQLRequest) => HttpRefusal | void;
+  /**
+   * Answers the request without Apollo Server when it can (after `inspect`), resolving true once it has answered;
+   * false leaves it to Apollo Server. It must not have done anything the client could observe when it says false.
+   */
+  serveDirectly?: (request: ParsedGraphQLRequest, req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 }
 
 /** A request as Apollo Server will get it: POST bodies parsed, GET operations in the query string. */
@@ -85,17 +90,18 @@ async function handle<Context extends BaseContext>(
   req: IncomingMessage,
   res: ServerResponse,
 ) {
-  const headers = new HeaderMap();
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined || (name === 'accept' && typeof value === 'string' && PLAIN_JSON_ACCEPT.has(value))) continue;
-    headers.set(name, Array.isArray(value) ? value.join(', ') : value);
-  }
   const url = req.url ?? '';
   const query = url.indexOf('?');
   const body = req.method === 'POST' ? await readJsonBody(req, options.maxBodyBytes) : {};
   const parsed: ParsedGraphQLRequest = { method: req.method?.toUpperCase() ?? 'GET', search: query === -1 ? '' : url.slice(query), body };
   const refusal = options.inspect?.(parsed);
   if (refusal) throw refusal;
+  if (options.serveDirectly && (await options.serveDirectly(parsed, req, res))) return;
+  const headers = new HeaderMap();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined || (name === 'accept' && typeof value === 'string' && PLAIN_JSON_ACCEPT.has(value))) continue;
+    headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+  }
   const response = await apollo.executeHTTPGraphQLRequest({
     httpGraphQLRequest: { method: parsed.method, headers, search: parsed.search, body: parsed.body },
     context: () => options.context(req),

@@ -1,6 +1,6 @@
 import { buildOperationContext } from '@apollo/gateway';
 import { operationFromDocument, type Schema, Supergraph } from '@apollo/federation-internals';
-import { QueryPlanner, type SubscriptionNode } from '@apollo/query-planner';
+import { type QueryPlan, QueryPlanner, type SubscriptionNode } from '@apollo/query-planner';
 import type { DocumentNode, GraphQLSchema } from 'graphql';
 
 type OperationContext = ReturnType<typeof buildOperationContext>;
@@ -31,9 +31,14 @@ export class SupergraphPlanner {
     this.planner = new QueryPlanner(supergraph);
   }
 
-  planSubscription(document: DocumentNode, operationName?: string | null): PlannedSubscription {
+  /** The plan of a validated document's operation (the one named, or its only one). */
+  planOperation(document: DocumentNode, operationName?: string | null): QueryPlan {
     const operation = operationFromDocument(this.apiSchema, document, { ...(operationName ? { operationName } : {}), validate: false });
-    const plan = this.planner.buildQueryPlan(operation);
+    return this.planner.buildQueryPlan(operation);
+  }
+
+  planSubscription(document: DocumentNode, operationName?: string | null): PlannedSubscription {
+    const plan = this.planOperation(document, operationName);
     if (plan.node?.kind !== 'Subscription') throw new Error('Only subscriptions are planned here.');
     return {
       node: plan.node,

@@ -1,0 +1,143 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { ParsedGraphQLRequest } from '@commerce/kit/http';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { getVariableValues } from 'graphql/execution/values.js';
+import type { GatewayContext } from '../context.js';
+import { RequestHooks } from './request-hooks.js';
+import { responseContentType } from './response-content-type.js';
+import type { SingleFetchRoutes } from './single-fetch-routes.js';
+
+export interface DirectFetchOptions {
+  /** The current supergraph's routes; undefined until one is loaded. */
+  routes: () => SingleFetchRoutes | undefined;
+  dataSource: (serviceName: string) => GraphQLDataSource<GatewayContext>;
+  /** The same context builder Apollo Server is given. */
+  context: (req: IncomingMessage) => Promise<GatewayContext>;
+  /** The gateway's own request plugins, the ones Apollo Server runs too. */
+  plugins: ApolloServerPlugin<GatewayContext>[];
+  /** Apollo Server's formatError, and whether it adds stack traces. */
+  formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+  includeStacktrace: boolean;
+  /** Told of every operation this path served. */
+  onServed?: (serviceName: string) => void;
+}
+
+interface RequestBody {
+  query?: unknown;
+  operationName?: unknown;
+  variables?: unknown;
+  extensions?: { persistedQuery?: unknown };
+}
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * The gateway's direct path: an operation one subgraph answers whole with one call (see SingleFetchRoutes) is
+ * sent there and its answer returned as it comes, with the errors shaped as @apollo/gateway shapes a subgraph's
+ * errors, instead of going through Apollo Server's request pipeline and the gateway's plan execution. Under a
+ * time-sale's load that pipeline was most of the gateway's CPU for a claim, which is such an operation.
+ *
+ * Everything observable stays as on the full path: the same context (identity, session check), variables coerced
+ * against the API schema, the same plugins (metrics, logs, traces, operation limits, rate limits), the same data
+ * source (time budget, breaker, signed identity, fetch metrics and spans), and the same content type, body and
+ * status. Whatever this path does not handle itself returns false before any effect, and Apollo Server serves it:
+ * GET requests, persisted-query extensions (APQ), invalid variables, a context that cannot be built, a plugin's
+ * refusal, Accept headers that want neither JSON type. A test compares both paths' answers.
+ */
+export function directFetch(options: DirectFetchOptions) {
+  return async (request: ParsedGraphQLRequest, req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
+    if (request.method !== 'POST' || !isPlainObject(request.body)) return false;
+    const body = request.body as RequestBody;
+    const { query, operationName = null, variables } = body;
+    if (typeof query !== 'string' || (operationName !== null && typeof operationName !== 'string')) return false;
+    if (variables != null && !isPlainObject(variables)) return false;
+    if (body.extensions !== undefined && (!isPlainObject(body.extensions) || body.extensions.persistedQuery !== undefined)) return false;
+    const contentType = responseContentType(req.headers.accept);
+    if (!contentType) return false;
+    const routes = options.routes();
+    const route = routes?.route(query, operationName);
+    if (!routes || !route) return false;
+    const coerced = getVariableValues(routes.schema, route.operation.variableDefinitions ?? [], variables ?? {});
+    if (coerced.errors) return false;
+
+    let contextValue: GatewayContext;
+    try {
+      contextValue = await options.context(req);
+    } catch {
+      return false; // Apollo Server answers a token that fails to verify
+    }
+    const hooks = await RequestHooks.start(options.plugins, {
+      contextValue,
+      request: { query, ...(variables ? { variables } : {}), ...(operationName ? { operationName } : {}) },
+      source: query,
+      document: route.document,
+      operation: route.operation,
+      operationName: route.operationName,
+    });
+    try {
+      await hooks.didResolveOperation();
+    } catch {
+      return false; // refused (limits, rate limits): Apollo Server runs the plugins again and answers the refusal
+    }
+
+    const { fetch } = route;
+    // The variables @apollo/gateway would send: the fetch's own, as the client sent them.
+    const fetchVariables: Record<string, unknown> = Object.create(null);
+    for (const name of fetch.variableUsages ?? []) {
+      if (variables && Object.hasOwn(variables, name) && variables[name] !== undefined) fetchVariables[name] = variables[name];
+    }
+    let data: unknown;
+    let errors: GraphQLError[];
+    try {
+      const response = await options.dataSource(fetch.serviceName).process({
+        // GraphQLDataSourceRequestKind.INCOMING_OPERATION; the enum is not exported from the package's entry point.
+        kind: 'incoming operation' as GraphQLDataSourceProcessOptions['kind'],
+        request: { query: fetch.operation, variables: fetchVariables, operationName: fetch.operationName },
+        incomingRequestContext: hooks.requestContext as never,
+        context: contextValue,
+        ...(fetch.operationDocumentNode ? { document: fetch.operationDocumentNode } : {}),
+        pathInIncomingRequest: [],
+      });
+      data = response.data ?? route.dataWithoutAnswer;
+      errors = (response.errors ?? []).map((error) => downstreamError(error, fetch.serviceName));
+    } catch (error) {
+      // As @apollo/gateway answers a fetch that threw: the message, no data.
+      data = undefined;
+      errors = [error instanceof GraphQLError ? error : new GraphQLError((error as Error).message, { originalError: error as Error })];
+    }
+    const result = {
+      ...(errors.length ? { errors: errors.map((error) => formatError(error, options)) } : {}),
+      ...(data !== undefined ? { data } : {}),
+    };
+    await hooks.willSendResponse(errors, result);
+    const text = `${JSON.stringify(result)}\n`;
+    res.statusCode = 200;
+    res.setHeader('content-type', contentType);
+    res.setHeader('content-length', Buffer.byteLength(text));
+    res.end(text);
+    options.onServed?.(fetch.serviceName);
+    return true;
+  };
+}
+
+/** A subgraph's error as @apollo/gateway passes it on (downstreamServiceError): the subgraph named, a code always. */
+function downstreamError(error: GraphQLFormattedError, serviceName: string): GraphQLError {
+  const message = error.message || `Error while fetching subquery from service "${serviceName}"`;
+  const extensions: Record<string, unknown> = { ...error.extensions, serviceName };
+  if (extensions.code === undefined) extensions.code = 'DOWNSTREAM_SERVICE_ERROR';
+  return new GraphQLError(message, { ...(error.path ? { path: error.path } : {}), extensions, originalError: error as Error });
+}
+
+/** As Apollo Server formats an error of a result (normalizeAndFormatErrors). */
+function formatError(error: GraphQLError, options: DirectFetchOptions): GraphQLFormattedError {
+  const extensions: Record<string, unknown> = { ...error.extensions, code: error.extensions.code ?? 'INTERNAL_SERVER_ERROR' };
+  if (options.includeStacktrace) extensions.stacktrace = error.stack?.split('\n');
+  try {
+    return options.formatError({ ...error.toJSON(), extensions }, error);
+  } catch {
+    return { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+  }
+}
