@@ -9,7 +9,7 @@ import {
   ApolloServerPluginLandingPageProductionDefault,
 } from '@apollo/server/plugin/landingPage/default';
 import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
-import { createFormatError, createHttpErrorHandler, graphqlHttpHandler, headerOf, listen, serverWithGraphQLRoute, SingleFlightCache } from '@commerce/kit/http';
+import { createFormatError, createHttpErrorHandler, IdentitySigner, graphqlHttpHandler, headerOf, listen, serverWithGraphQLRoute, SingleFlightCache } from '@commerce/kit/http';
 import type { Logger } from '@commerce/kit/logging';
 import { registerRedisMetrics, serveMetrics } from '@commerce/kit/metrics';
 import { Observability, type ObservabilityOptions } from '@commerce/kit/telemetry';
@@ -70,6 +70,7 @@ export async function createGatewayApp(config: GatewayConfig, options: Observabi
   const metrics = new GatewayMetrics();
   const observability = new Observability('gateway', config, options);
   const dataSources = new Map<string, SubgraphDataSource>();
+  const identities = new IdentitySigner(config.GATEWAY_SHARED_SECRET);
   const resilience = subgraphResilience(config, metrics.registry);
   const subgraphUrl = (name: string, composedUrl?: string) =>
     config.subgraphUrls[name as SubgraphName] ?? composedUrl ?? planner?.subgraphUrls.get(name) ?? '';
@@ -79,7 +80,7 @@ export async function createGatewayApp(config: GatewayConfig, options: Observabi
       source = new SubgraphDataSource({
         url: subgraphUrl(name, composedUrl),
         ...resilience(name),
-        sharedSecret: config.GATEWAY_SHARED_SECRET,
+        identities,
       });
       dataSources.set(name, traceSubgraphFetches(observability.tracing, name, metrics.instrument(name, source)));
     }

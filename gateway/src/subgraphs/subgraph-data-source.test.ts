@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { memberViewer } from '@commerce/kit/http';
+import { IdentitySigner, memberViewer } from '@commerce/kit/http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GatewayContext } from '../context.js';
 import { SubgraphDataSource } from './subgraph-data-source.js';
@@ -26,7 +26,7 @@ beforeAll(async () => {
   source = new SubgraphDataSource({
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`,
     timeoutMs: 5_000,
-    sharedSecret: 'a-secret-of-at-least-thirty-two-characters',
+    identities: new IdentitySigner('a-secret-of-at-least-thirty-two-characters'),
   });
 });
 afterAll(async () => {
@@ -73,7 +73,7 @@ describe('the time budget', () => {
       timeoutMs: 500,
       retries: 0,
       connections: 1,
-      sharedSecret: 'a-secret-of-at-least-thirty-two-characters',
+      identities: new IdentitySigner('a-secret-of-at-least-thirty-two-characters'),
     });
     try {
       const started = Date.now();

@@ -1,5 +1,5 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { signIdentity } from '@commerce/kit/http';
+import type { IdentitySigner } from '@commerce/kit/http';
 import { Pool } from 'undici';
 import type { GatewayContext } from '../context.js';
 import { CircuitBreaker } from './circuit-breaker.js';
@@ -9,8 +9,8 @@ export interface SubgraphDataSourceOptions {
   url: string;
   /** The budget of one call, retries included. */
   timeoutMs: number;
-  /** Signs the forwarded identity so subgraphs can tell it from a forgery. */
-  sharedSecret: string;
+  /** Signs the forwarded identity (with the secret subgraphs share) so they can tell it from a forgery. */
+  identities: IdentitySigner;
   /** Keep-alive connections kept open to this subgraph. */
   connections?: number;
   /** The subgraph's name, for error messages. */
@@ -142,9 +142,9 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     }
   }
 
-  /** Signed once per request and reused by every fetch of its plan. */
+  /** Signed once per request (or reused from the viewer's last few seconds) and reused by every fetch of its plan. */
   private identityHeaders(context: GatewayContext): Record<string, string> {
-    context.signedIdentity ??= signIdentity(context.viewer!, this.options.sharedSecret);
+    context.signedIdentity ??= this.options.identities.sign(context.viewer!);
     return context.signedIdentity;
   }
 

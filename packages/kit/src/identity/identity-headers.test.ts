@@ -1,6 +1,6 @@
 import type { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { IDENTITY_HEADER, IDENTITY_SIGNATURE_HEADER, signIdentity, verifyIdentity } from './identity-headers.js';
+import { IDENTITY_HEADER, IDENTITY_SIGNATURE_HEADER, IdentitySigner, IdentityVerifier, signIdentity, verifyIdentity } from './identity-headers.js';
 import { memberViewer, serviceViewer } from './viewer.js';
 
 const secret = 'a-secret-of-at-least-thirty-two-characters';
@@ -37,5 +37,26 @@ describe('signed identity headers', () => {
     expect(codeOf(() => verifyIdentity(headersOf({ [IDENTITY_SIGNATURE_HEADER]: 'x' }), secret))).toBe('UNAUTHENTICATED');
     const old = signIdentity(alice, secret, Date.now() - 5 * 60_000);
     expect(codeOf(() => verifyIdentity(headersOf(old), secret))).toBe('UNAUTHENTICATED');
+  });
+
+  it('are signed once per viewer for a few seconds by IdentitySigner, and verified once by IdentityVerifier', () => {
+    const signer = new IdentitySigner(secret, 5_000);
+    const bob = memberViewer('0190a000-0000-7000-8000-000000000002', ['CUSTOMER'], 'session-2');
+    const t0 = Date.now();
+    const first = signer.sign(alice, t0);
+    expect(signer.sign({ ...alice, roles: [...alice.roles] }, t0 + 4_000)).toBe(first);
+    expect(signer.sign(bob, t0 + 1)).not.toEqual(first);
+    expect(signer.sign(alice, t0 + 5_000)).not.toEqual(first);
+
+    const verifier = new IdentityVerifier(secret);
+    expect(verifier.verify(headersOf(first), t0)).toEqual(alice);
+    expect(verifier.verify(headersOf(first), t0 + 10_000)).toEqual(alice);
+    // A remembered identity with another signature is verified in full, and refused.
+    const forged = { ...first, [IDENTITY_SIGNATURE_HEADER]: signIdentity(alice, 'another-secret-of-thirty-two-characters', t0)[IDENTITY_SIGNATURE_HEADER]! };
+    expect(codeOf(() => verifier.verify(headersOf(forged), t0))).toBe('UNAUTHENTICATED');
+    expect(codeOf(() => verifier.verify(headersOf({ [IDENTITY_HEADER]: first[IDENTITY_HEADER]! }), t0))).toBe('UNAUTHENTICATED');
+    // Its age is checked on every use.
+    expect(codeOf(() => verifier.verify(headersOf(first), t0 + 61_000))).toBe('UNAUTHENTICATED');
+    expect(verifier.verify(headersOf({}), t0)).toBeNull();
   });
 });
