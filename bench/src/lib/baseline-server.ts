@@ -4,8 +4,9 @@
  * `update … set remaining = remaining - 1 where remaining > 0` plus a claim row, in one transaction.
  * BENCH_MODE=engine claims through inventory's own claim engine (the Redis Lua script) on the sale BENCH_SALE_ID,
  * in the same bare handler: with the row lock, it compares the two claim designs without GraphQL around them.
- * Env: PORT, BENCH_DATABASE_URL, BENCH_UNITS (row lock); BENCH_REDIS_URL, BENCH_REDIS_PREFIX, BENCH_SALE_ID (engine).
- * Prints "READY"; GET /remaining answers the units left.
+ * Env: PORT, BENCH_DATABASE_URL, BENCH_UNITS (row lock); BENCH_REDIS_URL, BENCH_REDIS_PREFIX, BENCH_SALE_ID,
+ * BENCH_WARMUP_SALE_ID (engine). Prints "READY"; GET /remaining answers the units left. POST /warmup claims the same
+ * way from another sale (a row of a million units; BENCH_WARMUP_SALE_ID), so a burst meets a warm server.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
@@ -15,6 +16,7 @@ import pg from 'pg';
 
 const mode = process.env.BENCH_MODE;
 const saleId = process.env.BENCH_SALE_ID ?? '';
+const warmupSaleId = process.env.BENCH_WARMUP_SALE_ID ?? saleId;
 const engine =
   mode === 'engine'
     ? new TimeSaleClaimEngine(createRedis({ url: process.env.BENCH_REDIS_URL!, keyPrefix: process.env.BENCH_REDIS_PREFIX ?? '' }), {
@@ -31,23 +33,23 @@ if (pool) {
   await pool.query('create table if not exists sale (id int primary key, remaining int not null)');
   await pool.query('create table if not exists claim (id bigserial primary key, sale_id int not null, key text unique not null)');
   await pool.query('truncate sale, claim');
-  await pool.query('insert into sale values (1, $1)', [Number(process.env.BENCH_UNITS)]);
+  await pool.query('insert into sale values (1, $1), (2, 1000000)', [Number(process.env.BENCH_UNITS)]);
 }
 
-async function claim(key: string): Promise<string> {
+async function claim(key: string, warmup: boolean): Promise<string> {
   if (engine) {
-    const outcome = await engine.claim({ saleId, memberId: members[seq % members.length]!, quantity: 1, idempotencyKey: key });
+    const outcome = await engine.claim({ saleId: warmup ? warmupSaleId : saleId, memberId: members[seq % members.length]!, quantity: 1, idempotencyKey: key });
     return `{"data":{"claim":{"__typename":"${outcome.kind === 'CLAIMED' ? 'TimeSaleClaim' : outcome.kind === 'SOLD_OUT' ? 'SoldOut' : outcome.kind}"}}}`;
   }
   const client = await pool!.connect();
   try {
     await client.query('begin');
-    const updated = await client.query('update sale set remaining = remaining - 1 where id = 1 and remaining > 0 returning remaining');
+    const updated = await client.query('update sale set remaining = remaining - 1 where id = $1 and remaining > 0 returning remaining', [warmup ? 2 : 1]);
     if (updated.rowCount === 0) {
       await client.query('rollback');
       return '{"data":{"claim":{"__typename":"SoldOut"}}}';
     }
-    await client.query('insert into claim (sale_id, key) values (1, $1)', [key]);
+    await client.query('insert into claim (sale_id, key) values ($1, $2)', [warmup ? 2 : 1, key]);
     await client.query('commit');
     return '{"data":{"claim":{"__typename":"TimeSaleClaim"}}}';
   } catch (error) {
@@ -71,7 +73,7 @@ const server = createServer((req, res) => {
   req.on('end', () => {
     res.setHeader('content-type', 'application/json');
     if (!pool && !engine) return res.end('{"data":{"claim":{"__typename":"TimeSaleClaim"}}}');
-    claim(`${process.pid}-${seq++}`).then(
+    claim(`${process.pid}-${seq++}`, req.url === '/warmup').then(
       (body) => res.end(body),
       (error) => {
         res.statusCode = 500;
