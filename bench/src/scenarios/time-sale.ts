@@ -5,7 +5,8 @@
  * Burst: BENCH_TS_BUYERS (10000) claims of one unit sent at once against BENCH_TS_UNITS (1000) units: successes,
  * sold out, errors, oversell (must be 0), p50/p99, wall time. Sustained: BENCH_TS_CLIENTS (500) closed-loop clients
  * for BENCH_DURATION_S (10) against a sale too big to sell out: claims/s. Buyers are the demo customers plus
- * BENCH_TS_MEMBERS (20) signed-up members, in turn, each claim with its own idempotency key.
+ * BENCH_TS_MEMBERS (20) signed-up members, in turn, each claim with its own idempotency key. The sustained table also
+ * has our gateway with its direct path off (DIRECT_FETCH=false), to show what that path buys in the same run.
  */
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
@@ -58,6 +59,7 @@ function burst(url: string, body: string, authorizations: string[]) {
 
 let subgraphs: Running<SubgraphsInfo> | undefined;
 let gateway: Running<{ url: string }> | undefined;
+let fullPathGateway: Running<{ url: string }> | undefined;
 let database: TestDatabase | undefined;
 const baselines: { child: ReturnType<typeof spawnTs> }[] = [];
 try {
@@ -163,8 +165,15 @@ try {
   baselines.push(rowlockBig, engineBig);
   const sustainedRows: Cell[][] = [];
   const sustainedResults: Record<string, unknown> = {};
+  // Our gateway again with the direct path off: every claim through Apollo Server and the plan executor.
+  fullPathGateway = await startGateway('ours', subgraphs.info, { MAX_WS_CONNECTIONS: '100', DIRECT_FETCH: 'false', ...gatewayLimits });
   const sustainedTargets = [
     { name: 'ours: claimTimeSale via gateway', pid: gateway.pid, stages: [[{ url, body: CLAIM(bigSale), authorizations }]] },
+    {
+      name: 'ours, direct path off',
+      pid: fullPathGateway.pid,
+      stages: [[{ url: fullPathGateway.info.url, body: CLAIM(bigSale), authorizations }]],
+    },
     { name: 'naive PostgreSQL row lock', pid: rowlockBig.pid, stages: [[{ url: rowlockBig.url, body: '{}' }]] },
     { name: 'claim engine (Lua), bare handler', pid: engineBig.pid, stages: [[{ url: engineBig.url, body: '{}' }]] },
     { name: 'empty HTTP handler', pid: empty.pid, stages: [[{ url: empty.url, body: '{}' }]] },
@@ -175,7 +184,8 @@ try {
     const sorted = sortNumbers(result.latencies);
     const row = { rps: result.requests / result.seconds, p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), errors: result.errors, cpu: result.cpuPercent[target.pid], subgraphsCpu: result.cpuPercent[subgraphs.pid] };
     sustainedResults[target.name] = { ...row, firstError: result.firstError };
-    sustainedRows.push([target.name, clients, row.rps, row.p50, row.p99, row.errors, row.cpu, target.pid === gateway.pid ? row.subgraphsCpu : null]);
+    const throughGateway = target.pid === gateway.pid || target.pid === fullPathGateway.pid;
+    sustainedRows.push([target.name, clients, row.rps, row.p50, row.p99, row.errors, row.cpu, throughGateway ? row.subgraphsCpu : null]);
     if (result.firstError) console.log(`  first error: ${result.firstError}`);
   }
   printTable(
@@ -188,5 +198,6 @@ try {
   await Promise.allSettled(baselines.map((b) => stop(b.child)));
   await database?.drop();
   await gateway?.stop();
+  await fullPathGateway?.stop();
   await subgraphs?.stop();
 }
