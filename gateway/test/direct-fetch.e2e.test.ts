@@ -1,5 +1,5 @@
 import { demoId } from '@commerce/demo-data';
-import { freePort, graphqlData, parseMetrics } from '@commerce/testkit';
+import { freePort, parseMetrics } from '@commerce/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningSupergraph, startSupergraph } from './supergraph-harness.js';
 
@@ -16,11 +16,7 @@ const MUG = demoId('product:enamel-mug');
 beforeAll(async () => {
   supergraph = await startSupergraph('direct-fetch');
   fullPathUrl = (await supergraph.startGateway({ DIRECT_FETCH: 'false' })).url;
-  const data = await graphqlData(
-    supergraph.gatewayUrl,
-    'mutation { logIn(email: "alice@demo.commerce", password: "demo-password-1") { ... on Session { accessToken } } }',
-  );
-  aliceToken = data.logIn.accessToken;
+  aliceToken = await supergraph.logIn('alice@demo.commerce');
 }, 120_000);
 afterAll(() => supergraph?.close());
 

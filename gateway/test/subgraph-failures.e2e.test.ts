@@ -16,11 +16,7 @@ const CLAIM = 'mutation { claimTimeSale(saleId: "no-such-sale", quantity: 1, ide
 
 beforeAll(async () => {
   supergraph = await startSupergraph('failures', { SUBGRAPH_BREAKER_COOLDOWN_MS: '500' });
-  const data = await graphqlData(
-    supergraph.gatewayUrl,
-    'mutation { logIn(email: "alice@demo.commerce", password: "demo-password-1") { ... on Session { accessToken } } }',
-  );
-  aliceToken = data.logIn.accessToken;
+  aliceToken = await supergraph.logIn('alice@demo.commerce');
 }, 120_000);
 afterAll(() => supergraph?.close());
 

@@ -11,20 +11,11 @@ let supergraph: RunningSupergraph;
 let minaToken: string;
 let aliceToken: string;
 
-const DEMO_PASSWORD = 'demo-password-1';
 const LINEN_SHIRT_L = demoId('variant:linen-shirt-l');
 const MUG = demoId('variant:enamel-mug-white');
 const MINA_ATELIER = demoId('store:mina-atelier');
 
-async function logIn(email: string): Promise<string> {
-  const data = await graphqlData(
-    supergraph.gatewayUrl,
-    `mutation ($email: String!, $password: String!) { logIn(email: $email, password: $password) { __typename ... on Session { accessToken } } }`,
-    { email, password: DEMO_PASSWORD },
-  );
-  if (data.logIn.__typename !== 'Session') throw new Error(`log in failed: ${JSON.stringify(data.logIn)}`);
-  return data.logIn.accessToken;
-}
+const logIn = (email: string) => supergraph.logIn(email);
 
 async function adjustStock(token: string, variantId: string, delta: number) {
   const data = await graphqlData(

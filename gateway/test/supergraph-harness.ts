@@ -4,9 +4,12 @@ import { createApp as createInventory } from '@commerce/inventory';
 import type { ObservabilityOptions, SubgraphApp, SubgraphConfig } from '@commerce/kit';
 import { createApp as createMembers } from '@commerce/members';
 import { createApp as createOrders } from '@commerce/orders';
-import { createTestEnvironment, freePort, MailCatcher, TEST_GATEWAY_SECRET, type TestEnvironment } from '@commerce/testkit';
+import { createTestEnvironment, freePort, graphqlData, MailCatcher, TEST_GATEWAY_SECRET, type TestEnvironment } from '@commerce/testkit';
 import { createGatewayApp, type GatewayApp } from '../src/app.js';
 import { readGatewayConfig } from '../src/config.js';
+
+/** The demo members' password (demo-data). */
+export const DEMO_PASSWORD = 'demo-password-1';
 
 const factories: Record<string, (config: SubgraphConfig & Record<string, unknown>) => Promise<SubgraphApp>> = {
   members: createMembers,
@@ -24,6 +27,8 @@ export interface RunningSupergraph {
   /** Every mail the subgraphs sent, caught by a real SMTP server. */
   mail: MailCatcher;
   env: TestEnvironment;
+  /** A demo member's (or any member's) access token, logged in through the gateway. */
+  logIn(email: string, password?: string): Promise<string>;
   /** Another gateway in front of the same subgraphs (and Redis), with `overrides` on top of this one's settings. */
   startGateway(overrides: Record<string, string>): Promise<{ url: string; app: GatewayApp }>;
   /** Stops one subgraph (its port then refuses connections), as a crash or a deploy would. */
@@ -91,6 +96,15 @@ export async function startSupergraph(
     gateway,
     mail,
     env,
+    async logIn(email, password = DEMO_PASSWORD) {
+      const data = await graphqlData(
+        gatewayUrl,
+        'mutation ($email: String!, $password: String!) { logIn(email: $email, password: $password) { __typename ... on Session { accessToken } } }',
+        { email, password },
+      );
+      if (data.logIn.__typename !== 'Session') throw new Error(`log in failed: ${JSON.stringify(data.logIn)}`);
+      return data.logIn.accessToken as string;
+    },
     async startGateway(overrides) {
       const app = await createGatewayApp(gatewayConfig(overrides));
       extraGateways.push(app);

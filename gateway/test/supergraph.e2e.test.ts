@@ -7,14 +7,7 @@ import { type RunningSupergraph, startSupergraph } from './supergraph-harness.js
 
 let supergraph: RunningSupergraph;
 
-async function logIn(email: string): Promise<string> {
-  const data = await graphqlData(
-    supergraph.gatewayUrl,
-    'mutation ($email: String!) { logIn(email: $email, password: "demo-password-1") { ... on Session { accessToken } } }',
-    { email },
-  );
-  return data.logIn.accessToken;
-}
+const logIn = (email: string) => supergraph.logIn(email);
 
 beforeAll(async () => {
   supergraph = await startSupergraph('e2e');
