@@ -102,7 +102,7 @@ export async function createGatewayApp(config: GatewayConfig, options: Observabi
   // Subscriptions are planned with the same supergraph the gateway serves, swapped together on reload.
   gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => {
     planner = new SupergraphPlanner(coreSupergraphSdl);
-    routes = new SingleFetchRoutes(planner);
+    routes = new SingleFetchRoutes(planner, config.operationLimits);
   });
 
   // Auto-pipelining: the session checks of concurrent requests go out as one write instead of one each.

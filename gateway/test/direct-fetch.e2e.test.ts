@@ -52,6 +52,14 @@ async function compare(body: unknown, headers: Record<string, string> = {}, urls
   return { answer: direct, json: JSON.parse(direct.body), servedDirectly: served === 1 };
 }
 
+/** A short document whose fragments, expanded, select `categories { id }` 2^levels times. */
+const fragmentBomb = (levels: number) =>
+  [
+    'query Bomb { ...F0 }',
+    ...Array.from({ length: levels }, (_, i) => `fragment F${i} on Query { ...F${i + 1} ...F${i + 1} }`),
+    `fragment F${levels} on Query { categories { id } }`,
+  ].join('\n');
+
 describe('the direct path', () => {
   it('serves operations one subgraph answers whole, with the answer the full path gives', async () => {
     const simple = await compare({ query: '{ categories { id name } }' });
@@ -110,6 +118,7 @@ describe('the direct path', () => {
       ['an expired or forged token', { query: '{ me { name } }' }, { authorization: 'Bearer not-a-token' }],
       ['a batch', [{ query: '{ categories { id } }' }]],
       ['malformed JSON', '{"query": '],
+      ['fragments spread twice at each of 20 levels (a million selections expanded)', { query: fragmentBomb(20) }],
     ];
     for (const [label, body, headers] of cases) {
       const { servedDirectly } = await compare(body, headers);

@@ -104,8 +104,8 @@ export function directFetch(options: DirectFetchOptions) {
       data = response.data ?? route.dataWithoutAnswer;
       errors = (response.errors ?? []).map((error) => downstreamError(error, fetch.serviceName));
     } catch (error) {
-      // As @apollo/gateway answers a fetch that threw: the message, no data.
-      data = undefined;
+      // As @apollo/gateway answers a fetch that threw: the error as it is, and the result shaped without an answer.
+      data = route.dataWithoutAnswer;
       errors = [error instanceof GraphQLError ? error : new GraphQLError((error as Error).message, { originalError: error as Error })];
     }
     const result = {

@@ -17,6 +17,7 @@ import {
   validate,
 } from 'graphql';
 import { LRUCache } from 'lru-cache';
+import { checkOperationLimits, type OperationLimits } from '../limits/operation-limits.js';
 import type { SupergraphPlanner } from '../supergraph/supergraph-planner.js';
 
 /** An operation the whole of which one subgraph answers with one call, exactly as the client asked for it. */
@@ -46,18 +47,22 @@ function canonicalSelections(
   parentType: GraphQLNamedType | undefined,
   schema: GraphQLSchema,
   fragments: Map<string, FragmentDefinitionNode>,
+  budget: { characters: number },
   depth = 0,
 ): string {
-  // Validation forbids unknown and cyclic spreads; the depth bound only keeps this total.
+  // Validation forbids unknown and cyclic spreads; the depth bound only keeps this total. The budget bounds the
+  // expansion: fragments spread twice at each of 20 levels would expand to a million selections.
   if (depth > 64) throw new Error('selections nested too deep to compare');
   const printed: string[] = [];
   for (const selection of selectionSet.selections) {
     if (selection.kind === Kind.FIELD) {
       const fieldType = parentType && 'getFields' in parentType ? parentType.getFields()[selection.name.value]?.type : undefined;
       const head = print({ ...selection, selectionSet: undefined });
+      budget.characters -= head.length;
+      if (budget.characters < 0) throw new Error('selections larger than the fetch');
       printed.push(
         selection.selectionSet
-          ? `${head} { ${canonicalSelections(selection.selectionSet, fieldType && getNamedType(fieldType), schema, fragments, depth + 1)} }`
+          ? `${head} { ${canonicalSelections(selection.selectionSet, fieldType && getNamedType(fieldType), schema, fragments, budget, depth + 1)} }`
           : head,
       );
       continue;
@@ -67,13 +72,13 @@ function canonicalSelections(
     const directives = [...(selection.directives ?? []), ...(selection.kind === Kind.FRAGMENT_SPREAD ? (fragment.directives ?? []) : [])];
     const typeName = fragment.typeCondition?.name.value;
     if (directives.length === 0 && (typeName === undefined || typeName === parentType?.name)) {
-      printed.push(canonicalSelections(fragment.selectionSet, parentType, schema, fragments, depth + 1));
+      printed.push(canonicalSelections(fragment.selectionSet, parentType, schema, fragments, budget, depth + 1));
       continue;
     }
     const type = typeName ? schema.getType(typeName) : parentType;
     const condition = typeName ? ` on ${typeName}` : '';
     const printedDirectives = directives.map((directive) => ` ${print(directive)}`).join('');
-    printed.push(`...${condition}${printedDirectives} { ${canonicalSelections(fragment.selectionSet, type ?? undefined, schema, fragments, depth + 1)} }`);
+    printed.push(`...${condition}${printedDirectives} { ${canonicalSelections(fragment.selectionSet, type ?? undefined, schema, fragments, budget, depth + 1)} }`);
   }
   return printed.join(' ');
 }
@@ -100,14 +105,18 @@ export class SingleFetchRoutes {
 
   constructor(
     private readonly planner: SupergraphPlanner,
-    maxOperations = 2_000,
+    /** Operations the limits refuse whatever their variables (too deep, too many aliases) are never planned here. */
+    private readonly limits: OperationLimits,
+    /** The operation texts remembered, in characters (the texts are the keys). */
+    maxCharacters = 16 * 2 ** 20,
   ) {
-    this.verdicts = new LRUCache({ max: maxOperations });
+    this.verdicts = new LRUCache({ maxSize: maxCharacters, sizeCalculation: (_verdict, key) => Math.max(1, key.length) });
   }
 
   /** The route for this operation text, or null when it must take the full path. */
   route(query: string, operationName: string | null): SingleFetchRoute | null {
-    const key = operationName === null ? query : `${operationName}\n${query}`;
+    // The name's length first keeps (name, text) pairs apart: a text may begin with what looks like a name.
+    const key = operationName === null ? `\n${query}` : `${operationName.length}:${operationName}\n${query}`;
     let verdict = this.verdicts.get(key);
     if (verdict === undefined) {
       verdict = this.judge(query, operationName);
@@ -126,6 +135,8 @@ export class SingleFetchRoutes {
     if (validate(this.planner.apiSchemaGraphQL, document, specifiedRules).length) return 'ineligible';
     const operation = getOperationAST(document, operationName);
     if (!operation || operation.operation === 'subscription') return 'ineligible';
+    // As on the full path, a hostile document is refused before the query planner sees it (Apollo Server does it).
+    if (checkOperationLimits(document, operationName, {}, this.limits)) return 'ineligible';
     let fetch: FetchNode;
     try {
       const node = this.planner.planOperation(document, operationName).node;
@@ -143,8 +154,9 @@ export class SingleFetchRoutes {
     if (!fetchOperation) return 'ineligible';
     try {
       const root = this.schema.getRootType(operation.operation) ?? undefined;
-      const asked = canonicalSelections(operation.selectionSet, root, this.schema, fragmentsOf(document));
-      const fetched = canonicalSelections(fetchOperation.selectionSet, root, this.schema, fragmentsOf(fetchDocument));
+      // The planner's fetch first: the client's selections may print no longer than it.
+      const fetched = canonicalSelections(fetchOperation.selectionSet, root, this.schema, fragmentsOf(fetchDocument), { characters: 16 * fetch.operation.length + 1_024 });
+      const asked = canonicalSelections(operation.selectionSet, root, this.schema, fragmentsOf(document), { characters: fetched.length });
       if (asked !== fetched) return 'ineligible';
     } catch {
       return 'ineligible';

@@ -44,6 +44,8 @@ export const CLIENT_ERROR_CODES = new Set([
   'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED',
   'OPERATION_RESOLUTION_FAILURE',
+  // @apollo/gateway's answer to an operationName the document does not define.
+  'INVALID_GRAPHQL',
   'UNAUTHENTICATED',
   'FORBIDDEN',
   'NOT_FOUND',

@@ -130,6 +130,7 @@ export class IdentityVerifier {
       const { iat } = JSON.parse(Buffer.from(payload, 'base64url').toString()) as IdentityClaims;
       if (this.verified.size >= MAX_REMEMBERED) this.verified.clear();
       this.verified.set(payload, { signature: Buffer.from(signature), viewer, iat });
+      return { ...viewer, roles: [...viewer.roles] };
     }
     return viewer;
   }

@@ -20,7 +20,6 @@ import { IdentityVerifier } from '../identity/identity-headers.js';
 import { createMetrics, type Metrics, registerDbPoolMetrics, registerRedisMetrics, serveMetrics } from '../metrics/index.js';
 import type { Logger } from '../logging/logger.js';
 import { Observability, type ObservabilityOptions } from '../telemetry/observability.js';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Viewer } from '../identity/viewer.js';
 import { createRedis } from '../redis/create-redis.js';
 import { createRedisPubSub } from '../redis/redis-pubsub.js';
@@ -30,6 +29,7 @@ import { type ClientInfo, clientInfoOf, headerOf, UNKNOWN_CLIENT } from './clien
 import { graphqlHttpHandler } from './graphql-http-handler.js';
 import { serverWithGraphQLRoute } from './graphql-route.js';
 import { checkReadiness } from './readiness.js';
+import { RequestContext } from './request-context.js';
 import type { SubgraphConfig, SubgraphContext, SubgraphDefinition, SubgraphRuntime } from './subgraph-definition.js';
 import { buildSubgraphDefinitionSchema } from './subgraph-schema.js';
 import { startSubscriptionServer } from './subscription-server.js';
@@ -119,26 +119,8 @@ export async function createSubgraphApp<Loaders, Services, Config extends Subgra
     // A driver without a pg pool: no pool gauges.
   }
 
-  const createContext = (viewer: Viewer | null, requestId: string, client: ClientInfo): SubgraphContext<Loaders, Services> => {
-    // Forked and built on first use: a request that never reads the database (a time-sale claim) does not pay for
-    // an EntityManager and a set of DataLoaders (a tenth of a subgraph's CPU per claim).
-    let em: EntityManager | undefined;
-    let loaders: Loaders | undefined;
-    return {
-      redis,
-      pubsub,
-      requestId,
-      viewer,
-      client,
-      services,
-      get em() {
-        return (em ??= orm.em.fork());
-      },
-      get loaders() {
-        return (loaders ??= definition.createLoaders(this.em));
-      },
-    };
-  };
+  const createContext = (viewer: Viewer | null, requestId: string, client: ClientInfo): SubgraphContext<Loaders, Services> =>
+    new RequestContext(() => orm.em.fork(), definition.createLoaders, redis, pubsub, requestId, viewer, client, services);
 
   const identities = new IdentityVerifier(config.GATEWAY_SHARED_SECRET);
   const apollo = new ApolloServer<SubgraphContext<Loaders, Services>>({
