@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { ApolloServerPlugin } from '@apollo/server';
-import type { ParsedGraphQLRequest } from '@commerce/kit/http';
+import { type ParsedGraphQLRequest, sendJson } from '@commerce/kit/http';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { getVariableValues } from 'graphql/execution/values.js';
 import type { GatewayContext } from '../context.js';
@@ -108,16 +108,10 @@ export function directFetch(options: DirectFetchOptions) {
       data = route.dataWithoutAnswer;
       errors = [error instanceof GraphQLError ? error : new GraphQLError((error as Error).message, { originalError: error as Error })];
     }
-    const result = {
-      ...(errors.length ? { errors: errors.map((error) => formatError(error, options)) } : {}),
-      ...(data !== undefined ? { data } : {}),
-    };
+    const result = { ...(errors.length ? { errors: errors.map((error) => formatError(error, options)) } : {}), data };
     await hooks.willSendResponse(errors, result);
-    const text = `${JSON.stringify(result)}\n`;
-    res.statusCode = 200;
     res.setHeader('content-type', contentType);
-    res.setHeader('content-length', Buffer.byteLength(text));
-    res.end(text);
+    sendJson(res, 200, `${JSON.stringify(result)}\n`);
     options.onServed?.(fetch.serviceName);
     return true;
   };

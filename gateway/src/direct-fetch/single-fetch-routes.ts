@@ -17,6 +17,7 @@ import {
   validate,
 } from 'graphql';
 import { LRUCache } from 'lru-cache';
+import { fragmentsOf } from '../documents/fragments.js';
 import { checkOperationLimits, type OperationLimits } from '../limits/operation-limits.js';
 import type { SupergraphPlanner } from '../supergraph/supergraph-planner.js';
 
@@ -81,14 +82,6 @@ function canonicalSelections(
     printed.push(`...${condition}${printedDirectives} { ${canonicalSelections(fragment.selectionSet, type ?? undefined, schema, fragments, budget, depth + 1)} }`);
   }
   return printed.join(' ');
-}
-
-function fragmentsOf(document: DocumentNode): Map<string, FragmentDefinitionNode> {
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-  }
-  return fragments;
 }
 
 /**

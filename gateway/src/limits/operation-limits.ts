@@ -1,12 +1,12 @@
 import {
   type DocumentNode,
-  type FragmentDefinitionNode,
   getOperationAST,
   GraphQLError,
   Kind,
   type SelectionSetNode,
   type ValueNode,
 } from 'graphql';
+import { fragmentsOf } from '../documents/fragments.js';
 
 export interface OperationLimits {
   maxDepth: number;
@@ -44,10 +44,7 @@ export function measureOperation(
 ): OperationMeasure | undefined {
   const operation = getOperationAST(document, operationName);
   if (!operation) return undefined;
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-  }
+  const fragments = fragmentsOf(document);
   const measure: OperationMeasure = { depth: 0, aliases: 0, cost: 0, truncated: false };
   // `inFragments` guards against fragment cycles (validation rejects them, but this may run before it).
   const walk = (selectionSet: SelectionSetNode, depth: number, multiplier: number, inFragments: Set<string>): void => {

@@ -1,16 +1,14 @@
 import { type ApolloServerPlugin, HeaderMap } from '@apollo/server';
-import { type DocumentNode, type FragmentDefinitionNode, GraphQLError, Kind, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
+import { type DocumentNode, GraphQLError, Kind, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import type { GatewayContext } from '../context.js';
 import { addressBucket } from './address-bucket.js';
 import type { RateLimitCharge, RateLimiter } from './rate-limiter.js';
 import type { RateLimitTable } from './rate-limit-rules.js';
+import { fragmentsOf } from '../documents/fragments.js';
 
 /** How many times each Mutation root field is called, through fragments and aliases. */
 function rootFieldCalls(operation: OperationDefinitionNode, document: DocumentNode): Map<string, number> {
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-  }
+  const fragments = fragmentsOf(document);
   const calls = new Map<string, number>();
   const visit = (selectionSet: SelectionSetNode, seen: Set<string>) => {
     for (const selection of selectionSet.selections) {

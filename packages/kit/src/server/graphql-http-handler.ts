@@ -116,7 +116,8 @@ async function handle<Context extends BaseContext>(
   res.end();
 }
 
-function sendJson(res: ServerResponse, status: number, text: string) {
+/** Answers with a JSON text: the content type unless one is set already (application/json), and its length. */
+export function sendJson(res: ServerResponse, status: number, text: string) {
   res.statusCode = status;
   if (!res.hasHeader('content-type')) res.setHeader('content-type', 'application/json; charset=utf-8');
   res.setHeader('content-length', Buffer.byteLength(text));
