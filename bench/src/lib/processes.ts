@@ -12,7 +12,7 @@ export function setChildFileLimit(limit: number) {
 
 /** Every child (ours and the peers alike) runs TypeScript the way the services do, with the same Node flags, with Apollo's telemetry off. */
 export function spawnTs(file: string, env: Record<string, string> = {}, nodeArgs: string[] = []): ChildProcess {
-  const args = [...nodeArgs, '--experimental-async-context-frame', '--import', '@swc-node/register/esm-register', file];
+  const args = [...nodeArgs, '--experimental-async-context-frame', '--max-semi-space-size=32', '--import', '@swc-node/register/esm-register', file];
   const [command, argv] = childFileLimit
     ? ['/bin/sh', ['-c', `ulimit -n ${childFileLimit} && exec "$0" "$@"`, process.execPath, ...args]]
     : [process.execPath, args];
