@@ -81,6 +81,7 @@ export async function createGatewayApp(config: GatewayConfig, options: Observabi
         url: subgraphUrl(name, composedUrl),
         ...resilience(name),
         identities,
+        onBatch: (calls) => metrics.subgraphBatches.observe({ subgraph: name }, calls),
       });
       dataSources.set(name, traceSubgraphFetches(observability.tracing, name, metrics.instrument(name, source)));
     }

@@ -74,6 +74,8 @@ export function readGatewayConfig(env: Record<string, string | undefined> = proc
        * (direct-fetch/); the answers are the same either way. Off sends every operation the full way.
        */
       DIRECT_FETCH: booleanFlag(true),
+      /** Calls to one subgraph made within one turn of the event loop go as one HTTP request (SubgraphBatcher). */
+      SUBGRAPH_BATCHING: booleanFlag(true),
       SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
       MEMBERS_URL: optionalUrl,
       CATALOG_URL: optionalUrl,

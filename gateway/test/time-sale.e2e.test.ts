@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import { demoId } from '@commerce/demo-data';
-import { eventually, graphqlData, graphqlRequest } from '@commerce/testkit';
+import { eventually, graphqlData, graphqlRequest, parseMetrics } from '@commerce/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningSupergraph, startSupergraph } from './supergraph-harness.js';
 import { collect, wsClient } from './ws-client.js';
@@ -185,6 +185,16 @@ describe('time-sale claims through the gateway', () => {
       [saleId],
     );
     expect(overLimit?.over).toBe(0);
+
+    // The gateway sent claims arriving together to inventory as batches, and every claim belongs to the member
+    // whose request made it: no call of a batch was served with another call's identity.
+    const samples = parseMetrics(await (await fetch(supergraph.gatewayUrl.replace(/\/graphql$/, '/metrics'))).text());
+    const batchedCalls = samples.find((sample) => sample.name === 'gateway_subgraph_batch_calls_sum' && sample.labels.subgraph === 'inventory');
+    expect(batchedCalls?.value ?? 0).toBeGreaterThan(100);
+    const memberOf = (token: string) => (JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { sub: string }).sub;
+    const owners = await em().execute<{ id: string; member_id: string }[]>(`select id, member_id from inventory.time_sale_claim where sale_id = ?`, [saleId]);
+    const ownerOf = new Map(owners.map((row) => [row.id, row.member_id]));
+    for (const { member, result } of granted) expect(ownerOf.get(result.id)).toBe(memberOf(tokens[member]!));
   });
 
   it('answers the same idempotency key sent 20 times at once with one claim; anonymous callers cannot claim', async () => {

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { demoId } from '@commerce/demo-data';
 import { createLogger } from '@commerce/kit/logging';
-import { captureLogs, eventually, graphqlRequest, type OtlpReceiver, type ReceivedSpan, startOtlpReceiver } from '@commerce/testkit';
+import { captureLogs, eventually, graphqlRequest, type OtlpReceiver, parseMetrics, type ReceivedSpan, startOtlpReceiver } from '@commerce/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningSupergraph, startSupergraph } from './supergraph-harness.js';
 
@@ -94,6 +94,41 @@ describe('tracing across the supergraph', () => {
     const redis = spans.filter((span) => span.attributes['db.system.name'] === 'redis' && span.service === 'catalog');
     expect(redis.map((span) => span.name)).toContain('redis MGET');
     expect(redis.every((span) => descends(span, operation, spans))).toBe(true);
+  });
+
+  it("keeps each call of a batch the gateway sent to a subgraph in its own caller's trace", async () => {
+    const batchedCalls = async () => {
+      const text = await (await fetch(supergraph.gatewayUrl.replace(/\/graphql$/, '/metrics'))).text();
+      return parseMetrics(text).find((sample) => sample.name === 'gateway_subgraph_batch_calls_count' && sample.labels.subgraph === 'catalog')?.value ?? 0;
+    };
+    // Requests that reach the gateway in the same instant go to catalog as one batch; a few rounds make sure one did.
+    // Each asks for another product: identical reads in flight would share one call instead.
+    let callers: ReturnType<typeof clientTraceContext>[] = [];
+    for (let round = 0; round < 10; round++) {
+      const before = await batchedCalls();
+      callers = Array.from({ length: 20 }, () => clientTraceContext());
+      const results = await Promise.all(
+        callers.map((caller, n) =>
+          post(`query TracedProduct($id: ID!) { product(id: $id) { name } }`, { id: demoId(`product:traced-${n}`) }, { traceparent: caller.traceparent }),
+        ),
+      );
+      expect(results.every((result) => result.data || result.errors?.[0]?.extensions?.code === 'NOT_FOUND')).toBe(true);
+      if ((await batchedCalls()) > before) break;
+    }
+    expect(await batchedCalls()).toBeGreaterThan(0);
+
+    for (const caller of callers) {
+      const spans = await eventually(() => {
+        const trace = receiver.trace(caller.traceId);
+        expect(trace.some((span) => span.service === 'catalog' && span.kind === SERVER)).toBe(true);
+        return trace;
+      }, 15_000);
+      const fetch = spans.find((span) => span.service === 'gateway' && span.kind === CLIENT && span.name === 'fetch catalog')!;
+      const server = spans.filter((span) => span.service === 'catalog' && span.kind === SERVER);
+      expect(server).toHaveLength(1);
+      expect(server[0]!.parentSpanId).toBe(fetch.spanId);
+      expect(server[0]!.name).toMatch(/^query TracedProduct/);
+    }
   });
 
   it('marks a failed operation with the request id and trace id on its error log line', async () => {

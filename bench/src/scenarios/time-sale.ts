@@ -6,7 +6,8 @@
  * sold out, errors, oversell (must be 0), p50/p99, wall time. Sustained: BENCH_TS_CLIENTS (500) closed-loop clients
  * for BENCH_DURATION_S (10) against a sale too big to sell out: claims/s. Buyers are the demo customers plus
  * BENCH_TS_MEMBERS (20) signed-up members, in turn, each claim with its own idempotency key. The sustained table also
- * has our gateway with its direct path off (DIRECT_FETCH=false), to show what that path buys in the same run.
+ * has our gateway with its direct path off (DIRECT_FETCH=false) and with its subgraph batching off
+ * (SUBGRAPH_BATCHING=false), to show what each buys in the same run.
  */
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
@@ -59,7 +60,7 @@ function burst(url: string, body: string, authorizations: string[]) {
 
 let subgraphs: Running<SubgraphsInfo> | undefined;
 let gateway: Running<{ url: string }> | undefined;
-let fullPathGateway: Running<{ url: string }> | undefined;
+const peerGateways: Running<{ url: string }>[] = [];
 let database: TestDatabase | undefined;
 const baselines: { child: ReturnType<typeof spawnTs> }[] = [];
 try {
@@ -165,26 +166,33 @@ try {
   baselines.push(rowlockBig, engineBig);
   const sustainedRows: Cell[][] = [];
   const sustainedResults: Record<string, unknown> = {};
-  // Our gateway again with the direct path off: every claim through Apollo Server and the plan executor.
-  fullPathGateway = await startGateway('ours', subgraphs.info, { MAX_WS_CONNECTIONS: '100', DIRECT_FETCH: 'false', ...gatewayLimits });
-  const sustainedTargets = [
+  // Our gateway again with one of its paths off: the direct path (every claim through Apollo Server and the plan
+  // executor), or the batching of subgraph calls (every claim its own HTTP request to inventory).
+  const peers: { name: string; env: Record<string, string> }[] = [
+    { name: 'ours, direct path off', env: { DIRECT_FETCH: 'false' } },
+    { name: 'ours, subgraph batching off', env: { SUBGRAPH_BATCHING: 'false' } },
+  ];
+  const sustainedTargets: { name: string; pid: number; stages: { url: string; body: string; authorizations?: string[] }[][] }[] = [
     { name: 'ours: claimTimeSale via gateway', pid: gateway.pid, stages: [[{ url, body: CLAIM(bigSale), authorizations }]] },
-    {
-      name: 'ours, direct path off',
-      pid: fullPathGateway.pid,
-      stages: [[{ url: fullPathGateway.info.url, body: CLAIM(bigSale), authorizations }]],
-    },
+  ];
+  for (const peer of peers) {
+    const running = await startGateway('ours', subgraphs.info, { MAX_WS_CONNECTIONS: '100', ...peer.env, ...gatewayLimits });
+    peerGateways.push(running);
+    sustainedTargets.push({ name: peer.name, pid: running.pid, stages: [[{ url: running.info.url, body: CLAIM(bigSale), authorizations }]] });
+  }
+  sustainedTargets.push(
     { name: 'naive PostgreSQL row lock', pid: rowlockBig.pid, stages: [[{ url: rowlockBig.url, body: '{}' }]] },
     { name: 'claim engine (Lua), bare handler', pid: engineBig.pid, stages: [[{ url: engineBig.url, body: '{}' }]] },
     { name: 'empty HTTP handler', pid: empty.pid, stages: [[{ url: empty.url, body: '{}' }]] },
-  ];
+  );
+  const gatewayPids = new Set([gateway.pid, ...peerGateways.map((peer) => peer.pid)]);
   for (const target of sustainedTargets) {
     console.log(`sustained → ${target.name}`);
     const result = await runLoad({ stages: target.stages, concurrency: clients, warmupMs: 2_000, durationMs }, [target.pid, subgraphs.pid]);
     const sorted = sortNumbers(result.latencies);
     const row = { rps: result.requests / result.seconds, p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), errors: result.errors, cpu: result.cpuPercent[target.pid], subgraphsCpu: result.cpuPercent[subgraphs.pid] };
     sustainedResults[target.name] = { ...row, firstError: result.firstError };
-    const throughGateway = target.pid === gateway.pid || target.pid === fullPathGateway.pid;
+    const throughGateway = gatewayPids.has(target.pid);
     sustainedRows.push([target.name, clients, row.rps, row.p50, row.p99, row.errors, row.cpu, throughGateway ? row.subgraphsCpu : null]);
     if (result.firstError) console.log(`  first error: ${result.firstError}`);
   }
@@ -198,6 +206,6 @@ try {
   await Promise.allSettled(baselines.map((b) => stop(b.child)));
   await database?.drop();
   await gateway?.stop();
-  await fullPathGateway?.stop();
+  await Promise.allSettled(peerGateways.map((peer) => peer.stop()));
   await subgraphs?.stop();
 }

@@ -16,6 +16,7 @@ export interface GatewayLiveStats {
 export class GatewayMetrics extends Metrics {
   readonly subgraphFetch: Histogram<'subgraph' | 'outcome'>;
   readonly directRequests: Counter<'subgraph'>;
+  readonly subgraphBatches: Histogram<'subgraph'>;
   private live?: GatewayLiveStats;
 
   constructor() {
@@ -32,6 +33,13 @@ export class GatewayMetrics extends Metrics {
       name: 'gateway_direct_requests_total',
       help: 'Operations served on the direct path: sent whole to the one subgraph that answers them, by subgraph (also counted in graphql_requests_total).',
       labelNames: ['subgraph'],
+      registers,
+    });
+    this.subgraphBatches = new Histogram({
+      name: 'gateway_subgraph_batch_calls',
+      help: 'Calls per batch the gateway sent to each subgraph as one HTTP request (calls sent alone are not batches).',
+      labelNames: ['subgraph'],
+      buckets: [2, 4, 8, 16, 32, 64],
       registers,
     });
     const metrics = this;

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { IdentitySigner, memberViewer } from '@commerce/kit/http';
+import { BATCH_CONTENT_TYPE, BATCH_HEADER, decodeBatchRequest, encodeBatchFrame, IdentitySigner, memberViewer } from '@commerce/kit/http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GatewayContext } from '../context.js';
 import { SubgraphDataSource } from './subgraph-data-source.js';
@@ -93,5 +93,123 @@ describe('the time budget', () => {
       stalled.close();
       await queued.close().catch(() => {});
     }
+  });
+});
+
+describe('batching', () => {
+  // A stand-in subgraph speaking the batch protocol: it answers each call with the identity and variables it got,
+  // the last call first; a call for n = 99 is answered 300 ms after the others.
+  let batchServer: Server;
+  let requests: { batch: string | undefined; calls: number }[] = [];
+  let misbehave: 'no' | 'unavailable' | 'drops-one' | 'breaks-off' = 'no';
+  let batched: SubgraphDataSource;
+  const batches: number[] = [];
+
+  beforeAll(async () => {
+    batchServer = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk) => (body += chunk));
+      req.on('end', async () => {
+        const batch = req.headers[BATCH_HEADER] as string | undefined;
+        const calls = batch ? decodeBatchRequest(JSON.parse(body))! : [{ headers: req.headers as Record<string, string>, body: JSON.parse(body) }];
+        requests.push({ batch, calls: calls.length });
+        if (misbehave === 'unavailable') {
+          res.statusCode = 503;
+          res.end('upstream restarting');
+          return;
+        }
+        const answerOf = (call: (typeof calls)[number]) => ({
+          status: 200,
+          contentType: 'application/json',
+          text: JSON.stringify({ data: { identity: call.headers['x-commerce-identity'] ?? null, variables: (call.body as { variables: unknown }).variables } }),
+        });
+        if (!batch) {
+          res.setHeader('content-type', 'application/json');
+          res.end(answerOf(calls[0]!).text);
+          return;
+        }
+        res.setHeader('content-type', BATCH_CONTENT_TYPE);
+        const order = [...calls.keys()].reverse();
+        if (misbehave === 'drops-one') order.pop();
+        for (const index of order) {
+          const call = calls[index]!;
+          if ((call.body as { variables: { n: number } }).variables.n === 99) await new Promise((resolve) => setTimeout(resolve, 300));
+          const frame = encodeBatchFrame(index, answerOf(call));
+          res.write(misbehave === 'breaks-off' && index === 0 ? frame.slice(0, 20) : frame);
+        }
+        // Broken off once what was written has left.
+        if (misbehave === 'breaks-off') setTimeout(() => res.destroy(), 50);
+        else res.end();
+      });
+    });
+    await new Promise<void>((resolve) => batchServer.listen(0, '127.0.0.1', resolve));
+    batched = new SubgraphDataSource({
+      url: `http://127.0.0.1:${(batchServer.address() as AddressInfo).port}/graphql`,
+      timeoutMs: 5_000,
+      retries: 0,
+      batching: true,
+      onBatch: (calls) => batches.push(calls),
+      identities: new IdentitySigner('a-secret-of-at-least-thirty-two-characters'),
+    });
+  });
+  afterAll(async () => {
+    await batched.close();
+    await new Promise((resolve) => batchServer.close(resolve));
+  });
+
+  type Answer = { data?: { identity: string | null; variables: { n: number } }; errors?: { extensions: { code: string } }[] };
+  const claim = (member: string, n: number) =>
+    batched.process({
+      kind: 'incoming operation' as never,
+      request: { query: 'mutation Claim($n: Int!) { claim(n: $n) }', variables: { n } },
+      context: { requestId: `r${n}`, viewer: memberViewer(member, ['CUSTOMER'], `s-${member}`) },
+    } as never) as Promise<Answer>;
+
+  it('sends the calls of one instant as one request, and gives each caller its own answer with its own identity', async () => {
+    requests = [];
+    batches.length = 0;
+    misbehave = 'no';
+    const answers = await Promise.all(Array.from({ length: 70 }, (_, n) => claim(`m${n % 7}`, n)));
+    // 64 calls at most per batch: 70 go as two requests.
+    expect(requests).toEqual([
+      { batch: '64', calls: 64 },
+      { batch: '6', calls: 6 },
+    ]);
+    expect(batches).toEqual([64, 6]);
+    answers.forEach((answer, n) => {
+      expect(answer.data!.variables).toEqual({ n });
+      const claims = JSON.parse(Buffer.from(answer.data!.identity!, 'base64url').toString()) as { sub: string; sid: string };
+      expect([claims.sub, claims.sid]).toEqual([`m${n % 7}`, `s-m${n % 7}`]);
+    });
+
+    requests = [];
+    const alone = await claim('m1', 1);
+    expect(requests).toEqual([{ batch: undefined, calls: 1 }]);
+    expect(alone.data!.variables).toEqual({ n: 1 });
+  });
+
+  it('hands each caller its answer as soon as it is in: a slow call of the batch holds no other back', async () => {
+    misbehave = 'no';
+    const started = Date.now();
+    const done: Record<number, number> = {};
+    await Promise.all([99, 1, 2].map((n) => claim('a', n).then(() => (done[n] = Date.now() - started))));
+    expect(done[99]).toBeGreaterThanOrEqual(290);
+    expect(done[1]).toBeLessThan(200);
+    expect(done[2]).toBeLessThan(200);
+  });
+
+  it("judges a batch's failure as each call's own: unavailable for a 503 or a broken-off answer, an error for a call left out", async () => {
+    misbehave = 'unavailable';
+    const unavailable = await Promise.all([claim('a', 1), claim('b', 2)]);
+    expect(unavailable.map((answer) => answer.errors?.[0]?.extensions.code)).toEqual(['SUBGRAPH_UNAVAILABLE', 'SUBGRAPH_UNAVAILABLE']);
+    // The server answers the last call first and leaves out the first one.
+    misbehave = 'drops-one';
+    const dropped = await Promise.all([claim('a', 1), claim('b', 2)]);
+    expect(dropped.map((answer) => answer.errors?.[0]?.extensions.code ?? answer.data?.variables.n)).toEqual(['SUBGRAPH_ERROR', 2]);
+    misbehave = 'breaks-off';
+    const brokenOff = await Promise.all([claim('a', 1), claim('b', 2)]);
+    expect(brokenOff.map((answer) => answer.errors?.[0]?.extensions.code ?? answer.data?.variables.n)).toEqual(['SUBGRAPH_UNAVAILABLE', 2]);
+    misbehave = 'no';
+    expect((await Promise.all([claim('a', 1), claim('b', 2)])).map((answer) => answer.data?.variables)).toEqual([{ n: 1 }, { n: 2 }]);
   });
 });

@@ -3,6 +3,7 @@ import type { IdentitySigner } from '@commerce/kit/http';
 import { Pool } from 'undici';
 import type { GatewayContext } from '../context.js';
 import { CircuitBreaker } from './circuit-breaker.js';
+import { type CallAnswer, type OpenAnswer, SubgraphBatcher } from './subgraph-batcher.js';
 import { failureErrors, failureFromError, RETRYABLE_STATUSES, SubgraphFailure } from './subgraph-failure.js';
 
 export interface SubgraphDataSourceOptions {
@@ -19,6 +20,10 @@ export interface SubgraphDataSourceOptions {
   retries?: number;
   /** Decides whether calls may reach this subgraph; without one, they always may. */
   breaker?: CircuitBreaker;
+  /** Sends the calls made within one turn of the event loop as one HTTP request (see SubgraphBatcher). */
+  batching?: boolean;
+  /** Told the number of calls of every batch sent (for metrics). */
+  onBatch?: (calls: number) => void;
 }
 
 type GraphQLResponse = Awaited<ReturnType<GraphQLDataSource['process']>>;
@@ -44,6 +49,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
   private readonly name: string;
   /** Identical reads in flight share one subgraph call; each caller parses its own copy of the answer. */
   private readonly inFlight = new Map<string, Promise<string>>();
+  private readonly batcher?: SubgraphBatcher<SubgraphFailure>;
 
   constructor(private readonly options: SubgraphDataSourceOptions) {
     const url = new URL(options.url);
@@ -57,6 +63,15 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
     });
+    if (options.batching) {
+      this.batcher = new SubgraphBatcher({
+        send: (headers, body, budgetMs) => this.post(headers, body, budgetMs),
+        open: (headers, body, budgetMs) => this.open(headers, body, budgetMs),
+        failed: (error) => failureFromError(this.name, error, options.timeoutMs),
+        malformed: () => new SubgraphFailure(`The ${this.name} subgraph answered a batch that does not match its calls.`, 'SUBGRAPH_ERROR', false),
+        onBatch: options.onBatch,
+      });
+    }
   }
 
   async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GraphQLResponse> {
@@ -115,10 +130,43 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
 
   /** The answer's text, or why there is none. */
   private async attempt(headers: Record<string, string>, body: string, budgetMs: number): Promise<string | SubgraphFailure> {
+    const response = this.batcher ? await this.batcher.call(headers, body, budgetMs) : await this.post(headers, body, budgetMs);
+    if (response instanceof SubgraphFailure) return response;
+    if (RETRYABLE_STATUSES.has(response.status)) {
+      return new SubgraphFailure(`The ${this.name} subgraph is unavailable (${response.status}).`, 'SUBGRAPH_UNAVAILABLE', true);
+    }
+    const { contentType } = response;
+    if (contentType.startsWith('application/json') || contentType.startsWith('application/graphql-response+json')) return response.text;
+    // Not the body itself: whatever a subgraph or a proxy in front of it printed is not for clients.
+    const failure = new SubgraphFailure(`The ${this.name} subgraph answered ${response.status} without GraphQL.`, 'SUBGRAPH_ERROR', false);
+    // A 5xx that is not GraphQL says the subgraph is in trouble; anything else says it is up.
+    return response.status >= 500 ? new SubgraphFailure(failure.message, 'SUBGRAPH_UNAVAILABLE', false) : failure;
+  }
+
+  /** One HTTP request: its status, content type and body, or why there is none. */
+  private async post(headers: Record<string, string>, body: string, budgetMs: number): Promise<CallAnswer<SubgraphFailure>> {
+    const response = await this.request(headers, body, budgetMs);
+    if (response instanceof SubgraphFailure) return response;
+    try {
+      return { status: response.statusCode, contentType: String(response.headers['content-type'] ?? ''), text: await response.body.text() };
+    } catch (error) {
+      return failureFromError(this.name, error, this.options.timeoutMs);
+    }
+  }
+
+  /** One HTTP request whose body is read as it arrives (a batch's answers), or why there is none. */
+  private async open(headers: Record<string, string>, body: string, budgetMs: number): Promise<OpenAnswer | SubgraphFailure> {
+    const response = await this.request(headers, body, budgetMs);
+    if (response instanceof SubgraphFailure) return response;
+    response.body.setEncoding('utf8');
+    return { status: response.statusCode, contentType: String(response.headers['content-type'] ?? ''), chunks: response.body as AsyncIterable<string> };
+  }
+
+  private async request(headers: Record<string, string>, body: string, budgetMs: number) {
     try {
       // The signal bounds the whole attempt, including the wait for a free connection in the pool's queue (undici's
       // headers timer starts only once the request is on a socket, and its body timer measures gaps between chunks).
-      const response = await this.pool.request({
+      return await this.pool.request({
         path: this.path,
         method: 'POST',
         headers,
@@ -127,16 +175,6 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
         bodyTimeout: budgetMs,
         signal: AbortSignal.timeout(budgetMs),
       });
-      const contentType = String(response.headers['content-type'] ?? '');
-      const text = await response.body.text();
-      if (RETRYABLE_STATUSES.has(response.statusCode)) {
-        return new SubgraphFailure(`The ${this.name} subgraph is unavailable (${response.statusCode}).`, 'SUBGRAPH_UNAVAILABLE', true);
-      }
-      if (contentType.startsWith('application/json') || contentType.startsWith('application/graphql-response+json')) return text;
-      // Not the body itself: whatever a subgraph or a proxy in front of it printed is not for clients.
-      const failure = new SubgraphFailure(`The ${this.name} subgraph answered ${response.statusCode} without GraphQL.`, 'SUBGRAPH_ERROR', false);
-      // A 5xx that is not GraphQL says the subgraph is in trouble; anything else says it is up.
-      return response.statusCode >= 500 ? new SubgraphFailure(failure.message, 'SUBGRAPH_UNAVAILABLE', false) : failure;
     } catch (error) {
       return failureFromError(this.name, error, this.options.timeoutMs);
     }

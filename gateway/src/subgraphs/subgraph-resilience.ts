@@ -11,7 +11,7 @@ import type { SubgraphDataSourceOptions } from './subgraph-data-source.js';
 export function subgraphResilience(config: GatewayConfig, registry: Registry, log: (message: string) => void = console.warn) {
   const breakers = new Map<string, CircuitBreaker>();
   registerCircuitStateGauge(registry, breakers);
-  return (name: string): Pick<SubgraphDataSourceOptions, 'name' | 'timeoutMs' | 'retries' | 'breaker'> => {
+  return (name: string): Pick<SubgraphDataSourceOptions, 'name' | 'timeoutMs' | 'retries' | 'breaker' | 'batching'> => {
     const breaker = new CircuitBreaker({
       consecutiveFailures: config.SUBGRAPH_BREAKER_FAILURES,
       failureRatio: config.SUBGRAPH_BREAKER_FAILURE_RATIO,
@@ -26,6 +26,7 @@ export function subgraphResilience(config: GatewayConfig, registry: Registry, lo
       timeoutMs: config.subgraphTimeouts[name as keyof GatewayConfig['subgraphTimeouts']] ?? config.SUBGRAPH_TIMEOUT_MS,
       retries: config.SUBGRAPH_RETRIES,
       breaker,
+      batching: config.SUBGRAPH_BATCHING,
     };
   };
 }

@@ -160,6 +160,8 @@ export async function createSubgraphApp<Loaders, Services, Config extends Subgra
   definition.routes?.(app, { ...runtime, services });
   serveGraphQL(graphqlHttpHandler(apollo, {
     maxBodyBytes: 1024 * 1024,
+    batches: true,
+    aroundCall: observability.aroundBatchedCall(),
     around: observability.aroundRequest(),
     onRefused: (refusal) => metrics.countRefusal(refusal.reason),
     onError: (error, req) => logger.error({ err: error, requestId: headerOf(req, 'x-request-id') }, 'request failed'),

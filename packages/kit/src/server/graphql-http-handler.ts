@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type ApolloServer, type BaseContext, HeaderMap } from '@apollo/server';
+import type { AroundCall } from '../telemetry/http-server-spans.js';
+import { BATCH_CONTENT_TYPE, BATCH_HEADER, type BatchedAnswer, decodeBatchRequest, encodeBatchFrame } from './subgraph-batch.js';
 
 export interface GraphQLHttpHandlerOptions<Context> {
   /** Builds the operation's context from the request (identity, request id, client address…). */
@@ -22,6 +24,10 @@ export interface GraphQLHttpHandlerOptions<Context> {
    * false leaves it to Apollo Server. It must not have done anything the client could observe when it says false.
    */
   serveDirectly?: (request: ParsedGraphQLRequest, req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
+  /** Serves the gateway's batches of calls (see subgraph-batch.ts): subgraphs do, the gateway does not. */
+  batches?: boolean;
+  /** Wraps the handling of each call of a batch (its tracing span, child of the call's own traceparent). */
+  aroundCall?: AroundCall;
 }
 
 /** A request as Apollo Server will get it: POST bodies parsed, GET operations in the query string. */
@@ -96,14 +102,13 @@ async function handle<Context extends BaseContext>(
   const parsed: ParsedGraphQLRequest = { method: req.method?.toUpperCase() ?? 'GET', search: query === -1 ? '' : url.slice(query), body };
   const refusal = options.inspect?.(parsed);
   if (refusal) throw refusal;
-  if (options.serveDirectly && (await options.serveDirectly(parsed, req, res))) return;
-  const headers = new HeaderMap();
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined || (name === 'accept' && typeof value === 'string' && PLAIN_JSON_ACCEPT.has(value))) continue;
-    headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+  if (options.batches && parsed.method === 'POST' && req.headers[BATCH_HEADER] !== undefined) {
+    await serveBatch(apollo, options, req, res, parsed.body);
+    return;
   }
+  if (options.serveDirectly && (await options.serveDirectly(parsed, req, res))) return;
   const response = await apollo.executeHTTPGraphQLRequest({
-    httpGraphQLRequest: { method: parsed.method, headers, search: parsed.search, body: parsed.body },
+    httpGraphQLRequest: { method: parsed.method, headers: apolloHeaders(req.headers), search: parsed.search, body: parsed.body },
     context: () => options.context(req),
   });
   for (const [name, value] of response.headers) res.setHeader(name, value);
@@ -114,6 +119,82 @@ async function handle<Context extends BaseContext>(
   res.statusCode = response.status ?? 200;
   for await (const chunk of response.body.asyncIterator) res.write(chunk);
   res.end();
+}
+
+function apolloHeaders(source: IncomingMessage['headers']): HeaderMap {
+  const headers = new HeaderMap();
+  for (const [name, value] of Object.entries(source)) {
+    if (value === undefined || (name === 'accept' && typeof value === 'string' && PLAIN_JSON_ACCEPT.has(value))) continue;
+    headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+  }
+  return headers;
+}
+
+/**
+ * Runs each call of a gateway batch as if it had come alone, all at once: its own headers (so its own identity,
+ * request id and client address in its context), Apollo Server's whole pipeline with its plugins, its own status,
+ * its answer sent as soon as it is ready (a slow call holds no other back).
+ */
+async function serveBatch<Context extends BaseContext>(
+  apollo: ApolloServer<Context>,
+  options: GraphQLHttpHandlerOptions<Context>,
+  req: IncomingMessage,
+  res: ServerResponse,
+  body: unknown,
+) {
+  const calls = decodeBatchRequest(body);
+  if (!calls) throw new HttpRefusal(400, 'BAD_REQUEST', 'The request body is not a batch of GraphQL requests.', 'malformed_batch');
+  res.statusCode = 200;
+  res.setHeader('content-type', BATCH_CONTENT_TYPE);
+  // Each answer is written as soon as it is ready; those ready in the same tick (their Redis replies came in one
+  // read) leave in one write.
+  let ready = '';
+  const flush = () => {
+    if (ready === '') return;
+    res.write(ready);
+    ready = '';
+  };
+  const send = (index: number, answer: BatchedAnswer) => {
+    if (ready === '') process.nextTick(flush);
+    ready += encodeBatchFrame(index, answer);
+  };
+  await Promise.all(
+    calls.map(async (call, index) => {
+      const headers: IncomingMessage['headers'] = { 'content-type': 'application/json' };
+      for (const [name, value] of Object.entries(call.headers)) headers[name.toLowerCase()] = value;
+      const run = () => serveCall(apollo, options, req, headers, call.body);
+      send(index, await (options.aroundCall ? options.aroundCall(headers, run) : run()));
+    }),
+  );
+  flush();
+  res.end();
+}
+
+/** One call of a batch: Apollo Server's answer to it, or a coded 500 of its own when it failed unexpectedly. */
+async function serveCall<Context extends BaseContext>(
+  apollo: ApolloServer<Context>,
+  options: GraphQLHttpHandlerOptions<Context>,
+  req: IncomingMessage,
+  headers: IncomingMessage['headers'],
+  body: unknown,
+): Promise<BatchedAnswer> {
+  // The request as the context builder reads it: this call's headers, the batch's connection.
+  const callRequest = Object.create(req, { headers: { value: headers } }) as IncomingMessage;
+  try {
+    const response = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: 'POST', headers: apolloHeaders(headers), search: '', body },
+      context: () => options.context(callRequest),
+    });
+    const contentType = response.headers.get('content-type') ?? 'application/json; charset=utf-8';
+    if (response.body.kind === 'complete') return { status: response.status ?? 200, contentType, text: response.body.string };
+    let text = '';
+    for await (const chunk of response.body.asyncIterator) text += chunk;
+    return { status: response.status ?? 200, contentType, text };
+  } catch (error) {
+    (options.onError ?? console.error)(error, callRequest);
+    const text = JSON.stringify({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+    return { status: 500, contentType: 'application/json; charset=utf-8', text };
+  }
 }
 
 /** Answers with a JSON text: the content type unless one is set already (application/json), and its length. */

@@ -1,5 +1,6 @@
 import { context, SpanKind, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { BATCH_HEADER } from '../server/subgraph-batch.js';
 import { extractTraceContext } from './propagation.js';
 
 /** Runs `next` inside the request's span (see httpServerSpans). */
@@ -11,6 +12,11 @@ export type AroundRequest = (req: IncomingMessage, res: ServerResponse, next: ()
  */
 export function httpServerSpans(tracer: Tracer): AroundRequest {
   return (req, res, next) => {
+    // A gateway batch belongs to no one trace: each of its calls gets its own span (batchedCallSpans).
+    if (req.headers[BATCH_HEADER] !== undefined) {
+      next();
+      return;
+    }
     const parent = extractTraceContext(req.headers);
     const url = req.url ?? '/';
     const query = url.indexOf('?');
@@ -31,5 +37,34 @@ export function httpServerSpans(tracer: Tracer): AroundRequest {
     res.once('finish', end);
     res.once('close', end);
     context.with(trace.setSpan(parent, span), next);
+  };
+}
+
+/** Runs one call of a gateway batch inside its own span (see batchedCallSpans). */
+export type AroundCall = <Answer extends { status: number }>(headers: IncomingHttpHeaders, next: () => Promise<Answer>) => Promise<Answer>;
+
+/**
+ * A SERVER span per call of a gateway batch, child of that call's own `traceparent`: the batch carries the calls
+ * of many client requests, each of its own trace, and each call's work belongs to its trace as if it came alone.
+ */
+export function batchedCallSpans(tracer: Tracer): AroundCall {
+  return async (headers, next) => {
+    const parent = extractTraceContext(headers);
+    const span = tracer.startSpan(
+      'POST /graphql',
+      { kind: SpanKind.SERVER, attributes: { 'http.request.method': 'POST', 'url.path': '/graphql', 'graphql.batched': true } },
+      parent,
+    );
+    try {
+      const answer = await context.with(trace.setSpan(parent, span), next);
+      span.setAttribute('http.response.status_code', answer.status);
+      if (answer.status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+      return answer;
+    } catch (error) {
+      span.setStatus({ code: SpanStatusCode.ERROR });
+      throw error;
+    } finally {
+      span.end();
+    }
   };
 }

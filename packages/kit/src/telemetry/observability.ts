@@ -4,7 +4,7 @@ import type { EventEmitter } from 'node:events';
 import { createLogger, type Logger } from '../logging/logger.js';
 import { loggingPlugin } from '../logging/logging-plugin.js';
 import { apolloTracingPlugin } from './apollo-tracing-plugin.js';
-import { type AroundRequest, httpServerSpans } from './http-server-spans.js';
+import { type AroundCall, type AroundRequest, batchedCallSpans, httpServerSpans } from './http-server-spans.js';
 import type { ObservabilitySettings } from './observability-env.js';
 import { tracePgPool } from './pg-spans.js';
 import { traceRedis } from './redis-spans.js';
@@ -44,6 +44,11 @@ export class Observability {
   /** The request's SERVER span around the GraphQL handler, or nothing when tracing is off. */
   aroundRequest(): AroundRequest | undefined {
     return this.tracing ? httpServerSpans(this.tracing.tracer) : undefined;
+  }
+
+  /** A SERVER span around each call of a gateway batch, child of the call's traceparent, or nothing when tracing is off. */
+  aroundBatchedCall(): AroundCall | undefined {
+    return this.tracing ? batchedCallSpans(this.tracing.tracer) : undefined;
   }
 
   traceRedis(redis: Redis, client: string): Redis {
