@@ -29,17 +29,21 @@ interface Queued<Failure> extends BatchedCall {
   resolve: (answer: CallAnswer<Failure>) => void;
 }
 
+/** After a subgraph refused a batch (it does not serve them: an older version in a rolling deploy), calls go alone this long. */
+const BATCHES_REFUSED_PAUSE_MS = 30_000;
+
 /**
  * Sends the calls queued within one turn of the event loop to a subgraph as one HTTP request. Under a burst of
  * distinct mutations (a time-sale's claims) every call used to be its own request: its own write and read on each
  * side, its own HTTP parse, which profiles showed as a third of the gateway's CPU per claim. A lone call goes as it
  * always did. Each call keeps its own headers (request id, client address, signed identity): the subgraph builds
- * each one's context from them, as if it had come alone, and answers them in order.
+ * each one's context from them, as if it had come alone, and streams each answer back as soon as it is ready.
  */
 export class SubgraphBatcher<Failure extends Error> {
   private queue: Queued<Failure>[] = [];
   private queuedChars = 0;
   private scheduled = false;
+  private batchesRefusedUntil = 0;
 
   constructor(
     private readonly transport: BatchTransport<Failure>,
@@ -48,7 +52,12 @@ export class SubgraphBatcher<Failure extends Error> {
     private readonly maxChars = 256 * 1024,
   ) {}
 
+  /**
+   * Sends a call, in a batch with the others of this turn. Calls of one batch share its time budget, so all should
+   * have the same: a retry, with only what is left of its budget, should go alone (`send`).
+   */
   call(headers: Record<string, string>, body: string, budgetMs: number): Promise<CallAnswer<Failure>> {
+    if (Date.now() < this.batchesRefusedUntil) return this.send(headers, body, budgetMs);
     return new Promise((resolve) => {
       // A call's headers (signed identity, request id, address) are well under a kilobyte.
       const chars = body.length + 1024;
@@ -63,6 +72,11 @@ export class SubgraphBatcher<Failure extends Error> {
     });
   }
 
+  /** Sends a call on its own. */
+  send(headers: Record<string, string>, body: string, budgetMs: number): Promise<CallAnswer<Failure>> {
+    return this.transport.send(headers, body, budgetMs).catch((error: unknown) => this.transport.failed(error));
+  }
+
   private flush() {
     this.scheduled = false;
     const calls = this.queue;
@@ -71,41 +85,48 @@ export class SubgraphBatcher<Failure extends Error> {
     if (calls.length === 0) return;
     if (calls.length === 1) {
       const [only] = calls as [Queued<Failure>];
-      void this.transport.send(only.headers, only.body, only.budgetMs).then(only.resolve);
-      return;
-    }
-    void this.sendBatch(calls);
-  }
-
-  private async sendBatch(calls: Queued<Failure>[]) {
-    // The calls were queued within one turn: their budgets differ by microseconds; the batch keeps the shortest.
-    const budgetMs = Math.min(...calls.map((call) => call.budgetMs));
-    this.transport.onBatch?.(calls.length);
-    const answer = await this.transport.open({ 'content-type': 'application/json', [BATCH_HEADER]: String(calls.length) }, encodeBatchRequest(calls), budgetMs);
-    if (answer instanceof Error) {
-      for (const call of calls) call.resolve(answer);
+      void this.send(only.headers, only.body, only.budgetMs).then(only.resolve);
       return;
     }
     const waiting = new Set(calls.keys());
-    const settle = (index: number, result: CallAnswer<Failure>) => {
-      if (waiting.delete(index)) calls[index]!.resolve(result);
+    const settle = (index: number, answer: CallAnswer<Failure>) => {
+      if (waiting.delete(index)) calls[index]!.resolve(answer);
     };
-    let failure: Failure | undefined;
+    this.sendBatch(calls, settle)
+      .catch((error: unknown) => this.transport.failed(error))
+      .then((failure) => {
+        // Whatever the batch's answer left unsettled fails: no caller waits forever.
+        if (waiting.size === 0) return;
+        const reason = failure ?? this.transport.malformed();
+        for (const index of waiting) settle(index, reason);
+      });
+  }
+
+  /** Sends the batch and settles its calls as their answers arrive; resolves with the failure of those left, if known. */
+  private async sendBatch(calls: Queued<Failure>[], settle: (index: number, answer: CallAnswer<Failure>) => void): Promise<Failure | undefined> {
+    this.transport.onBatch?.(calls.length);
+    const budgetMs = Math.max(...calls.map((call) => call.budgetMs));
+    const answer = await this.transport.open({ 'content-type': 'application/json', [BATCH_HEADER]: String(calls.length) }, encodeBatchRequest(calls), budgetMs);
+    if (answer instanceof Error) return answer;
     try {
-      if (!answer.contentType.startsWith(BATCH_CONTENT_TYPE)) {
-        // Not a batch (a proxy's 502, a refusal): every call gets it, to be judged as its own answer.
-        let text = '';
-        for await (const chunk of answer.chunks) text += chunk;
-        for (const index of waiting) settle(index, { status: answer.status, contentType: answer.contentType, text });
-        return;
+      if (answer.contentType.startsWith(BATCH_CONTENT_TYPE)) {
+        const reader = new BatchFrameReader(settle);
+        for await (const chunk of answer.chunks) if (!reader.push(chunk)) break;
+        return undefined;
       }
-      const reader = new BatchFrameReader(settle);
-      for await (const chunk of answer.chunks) if (!reader.push(chunk)) break;
+      let text = '';
+      for await (const chunk of answer.chunks) text += chunk;
+      if (answer.status >= 400 && answer.status < 500) {
+        // Refused before any call ran (a subgraph that does not serve batches): each call goes again on its own.
+        this.batchesRefusedUntil = Date.now() + BATCHES_REFUSED_PAUSE_MS;
+        await Promise.all(calls.map(async (call, index) => settle(index, await this.send(call.headers, call.body, call.budgetMs))));
+        return undefined;
+      }
+      // Not a batch (a proxy's 502): every call gets it, to be judged as its own answer.
+      calls.forEach((_, index) => settle(index, { status: answer.status, contentType: answer.contentType, text }));
+      return undefined;
     } catch (error) {
-      failure = this.transport.failed(error);
+      return this.transport.failed(error);
     }
-    if (waiting.size === 0) return;
-    failure ??= this.transport.malformed();
-    for (const index of waiting) settle(index, failure);
   }
 }

@@ -101,7 +101,7 @@ describe('batching', () => {
   // the last call first; a call for n = 99 is answered 300 ms after the others.
   let batchServer: Server;
   let requests: { batch: string | undefined; calls: number }[] = [];
-  let misbehave: 'no' | 'unavailable' | 'drops-one' | 'breaks-off' = 'no';
+  let misbehave: 'no' | 'unavailable' | 'drops-one' | 'breaks-off' | 'resets-batches' | 'refuses-batches' = 'no';
   let batched: SubgraphDataSource;
   const batches: number[] = [];
 
@@ -118,10 +118,27 @@ describe('batching', () => {
           res.end('upstream restarting');
           return;
         }
+        if (batch && misbehave === 'resets-batches') {
+          res.destroy();
+          return;
+        }
+        if (batch && misbehave === 'refuses-batches') {
+          // As Apollo Server answers an array body when batching is off (a subgraph without batches).
+          res.statusCode = 400;
+          res.setHeader('content-type', 'application/json');
+          res.end(JSON.stringify({ errors: [{ message: 'Operation batching disabled.', extensions: { code: 'BAD_REQUEST' } }] }));
+          return;
+        }
         const answerOf = (call: (typeof calls)[number]) => ({
           status: 200,
           contentType: 'application/json',
-          text: JSON.stringify({ data: { identity: call.headers['x-commerce-identity'] ?? null, variables: (call.body as { variables: unknown }).variables } }),
+          text: JSON.stringify({
+            data: {
+              identity: call.headers['x-commerce-identity'] ?? null,
+              variables: (call.body as { variables: unknown }).variables,
+              ...((call.body as { variables: { n: number } }).variables.n === 77 ? { text: 'é'.repeat(50_000) } : {}),
+            },
+          }),
         });
         if (!batch) {
           res.setHeader('content-type', 'application/json');
@@ -135,6 +152,15 @@ describe('batching', () => {
           const call = calls[index]!;
           if ((call.body as { variables: { n: number } }).variables.n === 99) await new Promise((resolve) => setTimeout(resolve, 300));
           const frame = encodeBatchFrame(index, answerOf(call));
+          if ((call.body as { variables: { n: number } }).variables.n === 77) {
+            // Written in two pieces a moment apart, cut inside a two-byte character.
+            const bytes = Buffer.from(frame);
+            const cut = bytes.indexOf(Buffer.from('é')) + 1;
+            res.write(bytes.subarray(0, cut));
+            await new Promise((resolve) => setTimeout(resolve, 50));
+            res.write(bytes.subarray(cut));
+            continue;
+          }
           res.write(misbehave === 'breaks-off' && index === 0 ? frame.slice(0, 20) : frame);
         }
         // Broken off once what was written has left.
@@ -188,6 +214,13 @@ describe('batching', () => {
     expect(alone.data!.variables).toEqual({ n: 1 });
   });
 
+  it('reads an answer whose characters arrive cut between pieces', async () => {
+    misbehave = 'no';
+    const [big, small] = (await Promise.all([claim('a', 77), claim('b', 2)])) as (Answer & { data: { text?: string } })[];
+    expect(big!.data.text).toBe('é'.repeat(50_000));
+    expect(small!.data.variables).toEqual({ n: 2 });
+  });
+
   it('hands each caller its answer as soon as it is in: a slow call of the batch holds no other back', async () => {
     misbehave = 'no';
     const started = Date.now();
@@ -211,5 +244,51 @@ describe('batching', () => {
     expect(brokenOff.map((answer) => answer.errors?.[0]?.extensions.code ?? answer.data?.variables.n)).toEqual(['SUBGRAPH_UNAVAILABLE', 2]);
     misbehave = 'no';
     expect((await Promise.all([claim('a', 1), claim('b', 2)])).map((answer) => answer.data?.variables)).toEqual([{ n: 1 }, { n: 2 }]);
+  });
+
+  it('retries a read of a failed batch on its own, with what is left of its budget', async () => {
+    const retrying = new SubgraphDataSource({
+      url: `http://127.0.0.1:${(batchServer.address() as AddressInfo).port}/graphql`,
+      timeoutMs: 5_000,
+      retries: 1,
+      batching: true,
+      identities: new IdentitySigner('a-secret-of-at-least-thirty-two-characters'),
+    });
+    try {
+      requests = [];
+      misbehave = 'resets-batches';
+      const read = (n: number) =>
+        retrying.process({ kind: 'incoming operation' as never, request: { query: 'query Q($n: Int!) { q(n: $n) }', variables: { n } }, context: {} } as never);
+      const answers = (await Promise.all([read(1), read(2)])) as Answer[];
+      expect(answers.map((answer) => answer.data?.variables.n)).toEqual([1, 2]);
+      expect(requests).toEqual([
+        { batch: '2', calls: 2 },
+        { batch: undefined, calls: 1 },
+        { batch: undefined, calls: 1 },
+      ]);
+    } finally {
+      misbehave = 'no';
+      await retrying.close();
+    }
+  });
+
+  // Last: the refusal makes this data source send calls alone for a while.
+  it('sends the calls again one by one to a subgraph that refuses batches, and for a while sends them alone', async () => {
+    requests = [];
+    misbehave = 'refuses-batches';
+    const answers = await Promise.all([claim('a', 1), claim('b', 2)]);
+    expect(answers.map((answer) => answer.data?.variables.n)).toEqual([1, 2]);
+    expect(requests).toEqual([
+      { batch: '2', calls: 2 },
+      { batch: undefined, calls: 1 },
+      { batch: undefined, calls: 1 },
+    ]);
+    requests = [];
+    await Promise.all([claim('a', 3), claim('b', 4)]);
+    expect(requests).toEqual([
+      { batch: undefined, calls: 1 },
+      { batch: undefined, calls: 1 },
+    ]);
+    misbehave = 'no';
   });
 });

@@ -1,5 +1,6 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { IdentitySigner } from '@commerce/kit/http';
+import { StringDecoder } from 'node:string_decoder';
 import { Pool } from 'undici';
 import type { GatewayContext } from '../context.js';
 import { CircuitBreaker } from './circuit-breaker.js';
@@ -27,6 +28,17 @@ export interface SubgraphDataSourceOptions {
 }
 
 type GraphQLResponse = Awaited<ReturnType<GraphQLDataSource['process']>>;
+
+/** A body's text piece by piece; a character cut between two chunks is decoded whole. */
+async function* decodeUtf8(body: AsyncIterable<Buffer>): AsyncIterable<string> {
+  const decoder = new StringDecoder('utf8');
+  for await (const chunk of body) {
+    const text = decoder.write(chunk);
+    if (text) yield text;
+  }
+  const rest = decoder.end();
+  if (rest) yield rest;
+}
 
 /** First backoff before a retry; doubled per attempt, with full jitter so replicas do not retry in step. */
 const RETRY_BASE_MS = 50;
@@ -114,7 +126,8 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
           retryAfterSeconds: Math.max(1, Math.ceil(breaker!.retryAfterMs() / 1000)),
         });
       }
-      const failure = await this.attempt(headers, body, Math.max(1, deadline - Date.now()));
+      // A retry goes alone: the calls of a batch share its budget, and a retry has only what is left of its own.
+      const failure = await this.attempt(headers, body, Math.max(1, deadline - Date.now()), attempt === 0);
       if (typeof failure === 'string') {
         breaker?.success(admission);
         return failure;
@@ -129,8 +142,8 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
   }
 
   /** The answer's text, or why there is none. */
-  private async attempt(headers: Record<string, string>, body: string, budgetMs: number): Promise<string | SubgraphFailure> {
-    const response = this.batcher ? await this.batcher.call(headers, body, budgetMs) : await this.post(headers, body, budgetMs);
+  private async attempt(headers: Record<string, string>, body: string, budgetMs: number, batchable: boolean): Promise<string | SubgraphFailure> {
+    const response = this.batcher && batchable ? await this.batcher.call(headers, body, budgetMs) : await this.post(headers, body, budgetMs);
     if (response instanceof SubgraphFailure) return response;
     if (RETRYABLE_STATUSES.has(response.status)) {
       return new SubgraphFailure(`The ${this.name} subgraph is unavailable (${response.status}).`, 'SUBGRAPH_UNAVAILABLE', true);
@@ -158,8 +171,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
   private async open(headers: Record<string, string>, body: string, budgetMs: number): Promise<OpenAnswer | SubgraphFailure> {
     const response = await this.request(headers, body, budgetMs);
     if (response instanceof SubgraphFailure) return response;
-    response.body.setEncoding('utf8');
-    return { status: response.statusCode, contentType: String(response.headers['content-type'] ?? ''), chunks: response.body as AsyncIterable<string> };
+    return { status: response.statusCode, contentType: String(response.headers['content-type'] ?? ''), chunks: decodeUtf8(response.body) };
   }
 
   private async request(headers: Record<string, string>, body: string, budgetMs: number) {

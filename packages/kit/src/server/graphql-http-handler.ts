@@ -72,6 +72,8 @@ export function graphqlHttpHandler<Context extends BaseContext>(
   options: GraphQLHttpHandlerOptions<Context>,
 ): (req: IncomingMessage, res: ServerResponse) => void {
   apollo.assertStarted('graphqlHttpHandler()');
+  // `inspect` sees a request's body whole: a batch's calls would pass it unchecked.
+  if (options.batches && options.inspect) throw new Error('graphqlHttpHandler: `inspect` cannot be combined with `batches`.');
   const serve = (req: IncomingMessage, res: ServerResponse) => {
     handle(apollo, options, req, res).catch((error: unknown) => {
       const refusal = error instanceof HttpRefusal ? error : new HttpRefusal(500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
@@ -86,8 +88,10 @@ export function graphqlHttpHandler<Context extends BaseContext>(
       sendJson(res, refusal.status, JSON.stringify({ errors: [{ message: refusal.message, extensions: { code: refusal.code } }] }));
     });
   };
-  const { around } = options;
-  return around ? (req, res) => around(req, res, () => serve(req, res)) : serve;
+  const { around, batches } = options;
+  if (!around) return serve;
+  // A gateway batch belongs to no one trace: each of its calls gets its own span (aroundCall) instead.
+  return (req, res) => (batches && req.headers[BATCH_HEADER] !== undefined ? serve(req, res) : around(req, res, () => serve(req, res)));
 }
 
 async function handle<Context extends BaseContext>(
@@ -163,12 +167,34 @@ async function serveBatch<Context extends BaseContext>(
       const headers: IncomingMessage['headers'] = { 'content-type': 'application/json' };
       for (const [name, value] of Object.entries(call.headers)) headers[name.toLowerCase()] = value;
       const run = () => serveCall(apollo, options, req, headers, call.body);
-      send(index, await (options.aroundCall ? options.aroundCall(headers, run) : run()));
+      let answer: BatchedAnswer;
+      try {
+        answer = await (options.aroundCall ? options.aroundCall(headers, run) : run());
+      } catch (error) {
+        reportCallError(options, error, req);
+        answer = INTERNAL_ERROR_ANSWER;
+      }
+      send(index, answer);
     }),
   );
   flush();
   res.end();
 }
+
+/** Reports a call's failure; a reporter that fails itself must not take the batch's other calls down with it. */
+function reportCallError(options: GraphQLHttpHandlerOptions<any>, error: unknown, req: IncomingMessage) {
+  try {
+    (options.onError ?? console.error)(error, req);
+  } catch {
+    // nothing more to do: the call is answered with a coded 500
+  }
+}
+
+const INTERNAL_ERROR_ANSWER: BatchedAnswer = {
+  status: 500,
+  contentType: 'application/json; charset=utf-8',
+  text: JSON.stringify({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] }),
+};
 
 /** One call of a batch: Apollo Server's answer to it, or a coded 500 of its own when it failed unexpectedly. */
 async function serveCall<Context extends BaseContext>(
@@ -191,9 +217,8 @@ async function serveCall<Context extends BaseContext>(
     for await (const chunk of response.body.asyncIterator) text += chunk;
     return { status: response.status ?? 200, contentType, text };
   } catch (error) {
-    (options.onError ?? console.error)(error, callRequest);
-    const text = JSON.stringify({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
-    return { status: 500, contentType: 'application/json; charset=utf-8', text };
+    reportCallError(options, error, callRequest);
+    return INTERNAL_ERROR_ANSWER;
   }
 }
 

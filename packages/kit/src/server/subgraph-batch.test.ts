@@ -36,11 +36,24 @@ let batching: string;
 let plain: string;
 const contexts: { caller: string | null; requestId: string | undefined }[] = [];
 
+/** Requests wrapped by `around`, and calls wrapped by `aroundCall` (which throws for a call with `x-explode`). */
+const wrapped = { requests: 0, calls: 0 };
+
 async function serve(batches: boolean): Promise<string> {
   const server = createServer(
     graphqlHttpHandler(apollo, {
       maxBodyBytes: 256 * 1024,
       batches,
+      around: (_req, _res, next) => {
+        wrapped.requests++;
+        next();
+      },
+      aroundCall: (headers, next) => {
+        wrapped.calls++;
+        if (headers['x-explode']) throw new Error('the tracer broke');
+        return next();
+      },
+      onError: () => {},
       context: async (req) => {
         const caller = (req.headers['x-caller'] as string | undefined) ?? null;
         contexts.push({ caller, requestId: req.headers['x-request-id'] as string | undefined });
@@ -114,6 +127,22 @@ describe('a batch of calls', () => {
     expect(contexts.filter((context) => context.requestId).map((context) => context.requestId).sort()).toEqual(['r1', 'r2']);
   });
 
+  it('wraps each call, not the batch, in aroundCall; a call whose wrapper fails is a coded 500 and the others are served', async () => {
+    wrapped.requests = 0;
+    wrapped.calls = 0;
+    const response = await postBatch(batching, encodeBatchRequest([call('{ whoami }', { 'x-caller': 'a' }), call('{ whoami }', { 'x-explode': '1' })]), 2);
+    const answers = answersOf(await response.text());
+    expect(answers.map((answer) => answer.status)).toEqual([200, 500]);
+    expect(JSON.parse(answers[1]!.text).errors[0].extensions.code).toBe('INTERNAL_SERVER_ERROR');
+    expect(wrapped).toEqual({ requests: 0, calls: 2 });
+    // Where batches are not served (the gateway), a request with the header is an ordinary one, and is wrapped.
+    await postBatch(plain, encodeBatchRequest([call('{ whoami }')]));
+    expect(wrapped.requests).toBe(1);
+    expect(() => graphqlHttpHandler(apollo, { maxBodyBytes: 1024, batches: true, inspect: () => {}, context: async () => ({ caller: null }) })).toThrow(
+      /inspect/,
+    );
+  });
+
   it('refuses what is not a batch with a coded error and keeps serving', async () => {
     const notArray = await postBatch(batching, JSON.stringify({ query: '{ whoami }' }));
     const badHeaders = await postBatch(batching, JSON.stringify([{ headers: { 'x-caller': 7 }, body: { query: '{ whoami }' } }]));
@@ -157,6 +186,15 @@ describe('the frames of a batch answer', () => {
     }
   });
 
+  it('are read back from an answer of many pieces, however long', () => {
+    const big = { status: 200, contentType: 'application/json', text: `{"data":"${'é'.repeat(4 * 1024 * 1024)}"}` };
+    const whole = encodeBatchFrame(0, big) + encodeBatchFrame(1, answers[2]!);
+    const frames: BatchedAnswer[] = [];
+    const reader = new BatchFrameReader((_, answer) => frames.push(answer));
+    for (let at = 0; at < whole.length; at += 16 * 1024) expect(reader.push(whole.slice(at, at + 16 * 1024))).toBe(true);
+    expect(frames).toEqual([big, answers[2]]);
+  });
+
   it('tell a broken-off answer and text that is not frames', () => {
     const cut = new BatchFrameReader(() => {});
     expect(cut.push(text.slice(0, -2))).toBe(true);
@@ -164,5 +202,7 @@ describe('the frames of a batch answer', () => {
     expect(new BatchFrameReader(() => {}).push('{"data":{}}\n')).toBe(false);
     expect(new BatchFrameReader(() => {}).push('<html>'.repeat(500))).toBe(false);
     expect(new BatchFrameReader(() => {}).push('0 200 -1 application/json\n')).toBe(false);
+    // A length past what any answer may have is refused at its first line, before anything is gathered.
+    expect(new BatchFrameReader(() => {}).push('0 200 99999999999 application/json\n{')).toBe(false);
   });
 });

@@ -50,33 +50,66 @@ export function encodeBatchFrame(index: number, answer: BatchedAnswer): string {
 const FRAME_HEAD = /^(\d+) (\d{3}) (\d+) ([^\n]*)$/;
 /** A frame's first line is short; more text without a line break is not a batch's answer. */
 const MAX_FRAME_HEAD = 1024;
+/** Longer answers than this (64 Mi characters) are not taken from a batch. */
+const MAX_FRAME_CHARS = 64 * 1024 * 1024;
+
+interface FrameHead {
+  index: number;
+  status: number;
+  contentType: string;
+  length: number;
+}
 
 /**
  * Reads a batch's answer as it arrives: each frame is handed over as soon as it is complete, so a call is answered
- * when its own frame is in, not when the slowest call of its batch is done.
+ * when its own frame is in, not when the slowest call of its batch is done. A frame's body is gathered in pieces and
+ * joined once, so reading an answer costs time in proportion to its length however it is cut.
  */
 export class BatchFrameReader {
-  private buffer = '';
+  /** The current frame's first line, until its line break arrives. */
+  private headText = '';
+  private head: FrameHead | undefined;
+  private body: string[] = [];
+  private bodyLength = 0;
 
   constructor(private readonly onFrame: (index: number, answer: BatchedAnswer) => void) {}
 
   /** Takes the next piece of the answer's text; false once the text is not frames (read no further). */
   push(chunk: string): boolean {
-    this.buffer += chunk;
-    for (;;) {
-      const newline = this.buffer.indexOf('\n');
-      if (newline === -1) return this.buffer.length <= MAX_FRAME_HEAD;
-      const head = FRAME_HEAD.exec(this.buffer.slice(0, newline));
-      if (!head) return false;
-      const end = newline + 1 + Number(head[3]);
-      if (this.buffer.length < end) return true;
-      this.onFrame(Number(head[1]), { status: Number(head[2]), contentType: head[4]!, text: this.buffer.slice(newline + 1, end) });
-      this.buffer = this.buffer.slice(end);
+    let at = 0;
+    while (at < chunk.length) {
+      if (!this.head) {
+        const newline = chunk.indexOf('\n', at);
+        if (newline === -1) {
+          this.headText += chunk.slice(at);
+          return this.headText.length <= MAX_FRAME_HEAD;
+        }
+        if (this.headText.length + newline - at > MAX_FRAME_HEAD) return false;
+        const match = FRAME_HEAD.exec(this.headText + chunk.slice(at, newline));
+        this.headText = '';
+        at = newline + 1;
+        if (!match || Number(match[3]) > MAX_FRAME_CHARS) return false;
+        this.head = { index: Number(match[1]), status: Number(match[2]), contentType: match[4]!, length: Number(match[3]) };
+      }
+      const take = Math.min(this.head.length - this.bodyLength, chunk.length - at);
+      if (take > 0) {
+        this.body.push(take === chunk.length ? chunk : chunk.slice(at, at + take));
+        this.bodyLength += take;
+        at += take;
+      }
+      if (this.bodyLength < this.head.length) return true;
+      const { index, status, contentType } = this.head;
+      const text = this.body.length === 1 ? this.body[0]! : this.body.join('');
+      this.head = undefined;
+      this.body = [];
+      this.bodyLength = 0;
+      this.onFrame(index, { status, contentType, text });
     }
+    return true;
   }
 
   /** Whether a frame was begun and not finished (the answer broke off). */
   get incomplete(): boolean {
-    return this.buffer.length > 0;
+    return this.headText.length > 0 || this.head !== undefined;
   }
 }

@@ -1,6 +1,5 @@
 import { context, SpanKind, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import { BATCH_HEADER } from '../server/subgraph-batch.js';
 import { extractTraceContext } from './propagation.js';
 
 /** Runs `next` inside the request's span (see httpServerSpans). */
@@ -12,11 +11,6 @@ export type AroundRequest = (req: IncomingMessage, res: ServerResponse, next: ()
  */
 export function httpServerSpans(tracer: Tracer): AroundRequest {
   return (req, res, next) => {
-    // A gateway batch belongs to no one trace: each of its calls gets its own span (batchedCallSpans).
-    if (req.headers[BATCH_HEADER] !== undefined) {
-      next();
-      return;
-    }
     const parent = extractTraceContext(req.headers);
     const url = req.url ?? '/';
     const query = url.indexOf('?');
