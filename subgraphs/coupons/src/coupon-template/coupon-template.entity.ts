@@ -81,11 +81,11 @@ export class CouponTemplate {
   @Property({ type: 'timestamptz', nullable: true })
   validTo: Date | null = null;
 
-  @Field(() => Int, { nullable: true, description: 'How many coupons may be issued in all; null for no limit.' })
+  @Field(() => Int, { nullable: true, description: 'How many may be claimed or redeemed in all; null for no limit. Admin grants are not counted.' })
   @Property({ type: 'integer', nullable: true })
   totalLimit: number | null = null;
 
-  @Field(() => Int, { description: 'How many coupons of this template one member may hold.' })
+  @Field(() => Int, { description: 'How many one member may claim or redeem (admin grants are not counted).' })
   @Property({ type: 'integer', default: 1 })
   perMemberLimit: number = 1;
 
