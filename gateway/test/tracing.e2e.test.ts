@@ -118,9 +118,11 @@ describe('tracing across the supergraph', () => {
     expect(await batchedCalls()).toBeGreaterThan(0);
 
     for (const caller of callers) {
+      // Each process exports its spans on its own schedule: wait for both ends of the call.
       const spans = await eventually(() => {
         const trace = receiver.trace(caller.traceId);
         expect(trace.some((span) => span.service === 'catalog' && span.kind === SERVER)).toBe(true);
+        expect(trace.some((span) => span.service === 'gateway' && span.kind === CLIENT && span.name === 'fetch catalog')).toBe(true);
         return trace;
       }, 15_000);
       const fetch = spans.find((span) => span.service === 'gateway' && span.kind === CLIENT && span.name === 'fetch catalog')!;
