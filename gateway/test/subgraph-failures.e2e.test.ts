@@ -21,11 +21,15 @@ beforeAll(async () => {
 afterAll(() => supergraph?.close());
 
 /** A gateway of its own whose inventory calls go through a flaky upstream in front of the real inventory. */
-async function gatewayWithFlakyInventory(env: Record<string, string>) {
+/** Runs `test` against a gateway (with `env`) whose inventory is reached through a FlakyUpstream, stopped after. */
+async function withFlakyInventory(env: Record<string, string>, test: (gateway: { upstream: FlakyUpstream; url: string }) => Promise<void>) {
   const upstream = new FlakyUpstream(supergraph.subgraphUrls.inventory!);
-  const url = await upstream.start();
-  const gateway = await supergraph.startGateway({ INVENTORY_URL: url, ...env });
-  return { upstream, url: gateway.url };
+  try {
+    const gateway = await supergraph.startGateway({ INVENTORY_URL: await upstream.start(), ...env });
+    await test({ upstream, url: gateway.url });
+  } finally {
+    await upstream.stop();
+  }
 }
 
 describe('a stopped subgraph', () => {
@@ -64,8 +68,7 @@ describe('a stopped subgraph', () => {
 
 describe('inventory down behind a product page', () => {
   it('keeps the product and its variants, with null stock and an error per variant', { timeout: 60_000 }, async () => {
-    const { upstream, url } = await gatewayWithFlakyInventory({ SUBGRAPH_RETRIES: '0', SUBGRAPH_BREAKER_FAILURES: '0' });
-    try {
+    await withFlakyInventory({ SUBGRAPH_RETRIES: '0', SUBGRAPH_BREAKER_FAILURES: '0' }, async ({ upstream, url }) => {
       const query = `{ product(id: "${MUG}") { name variants { sku stock { available } } } }`;
       const healthy = await graphqlData(url, query);
       expect(healthy.product.variants[0].stock.available).toEqual(expect.any(Number));
@@ -74,16 +77,13 @@ describe('inventory down behind a product page', () => {
       expect(partial.data?.product.name).toBe(healthy.product.name);
       expect(partial.data?.product.variants).toEqual(healthy.product.variants.map((variant: { sku: string }) => ({ sku: variant.sku, stock: null })));
       expect(partial.errors?.map((error) => error.extensions?.code)).toContain('SUBGRAPH_UNAVAILABLE');
-    } finally {
-      await upstream.stop();
-    }
+    });
   });
 });
 
 describe('a slow subgraph', () => {
   it('hits its own timeout (SUBGRAPH_TIMEOUTS) with SUBGRAPH_TIMEOUT, without a retry', { timeout: 60_000 }, async () => {
-    const { upstream, url } = await gatewayWithFlakyInventory({ SUBGRAPH_TIMEOUTS: 'inventory=300', SUBGRAPH_BREAKER_FAILURES: '0' });
-    try {
+    await withFlakyInventory({ SUBGRAPH_TIMEOUTS: 'inventory=300', SUBGRAPH_BREAKER_FAILURES: '0' }, async ({ upstream, url }) => {
       upstream.set({ kind: 'delay', ms: 20_000 });
       const started = Date.now();
       const response = await graphqlRequest(url, TIME_SALES);
@@ -94,16 +94,13 @@ describe('a slow subgraph', () => {
       expect(upstream.hits.query).toBe(1);
       // Other subgraphs are not held up by it.
       expect((await graphqlData(url, '{ categories { slug } }')).categories).toHaveLength(3);
-    } finally {
-      await upstream.stop();
-    }
+    });
   });
 });
 
 describe('retries', () => {
   it('retry a query after 503s and reset connections, and never a mutation', { timeout: 60_000 }, async () => {
-    const { upstream, url } = await gatewayWithFlakyInventory({ SUBGRAPH_RETRIES: '2', SUBGRAPH_BREAKER_FAILURES: '0' });
-    try {
+    await withFlakyInventory({ SUBGRAPH_RETRIES: '2', SUBGRAPH_BREAKER_FAILURES: '0' }, async ({ upstream, url }) => {
       // Two 503s, then the real inventory: the third attempt answers.
       upstream.set({ kind: 'status', status: 503 }, 2);
       const served = await graphqlRequest(url, TIME_SALES);
@@ -125,25 +122,23 @@ describe('retries', () => {
         expect(refused.errors?.[0]).toMatchObject({ path: ['claimTimeSale'], extensions: { code: 'SUBGRAPH_UNAVAILABLE' } });
         expect(upstream.hits.mutation).toBe(before + 1);
       }
-    } finally {
-      await upstream.stop();
-    }
+    });
   });
 });
 
 describe('the circuit breaker', () => {
   it('opens after consecutive failures, fails fast without calling the subgraph, and closes after the cooldown', { timeout: 60_000 }, async () => {
-    const { upstream, url } = await gatewayWithFlakyInventory({
+    const settings = {
       SUBGRAPH_RETRIES: '0',
       SUBGRAPH_BREAKER_FAILURES: '3',
       // Long enough that the fast-fail calls below all land inside it on a loaded machine.
       SUBGRAPH_BREAKER_COOLDOWN_MS: '3000',
-    });
-    const circuit = async () => {
-      const metrics = parseMetrics(await (await fetch(url.replace('/graphql', '/metrics'))).text());
-      return metrics.find((sample) => sample.name === 'gateway_subgraph_circuit_state' && sample.labels.subgraph === 'inventory')?.value;
     };
-    try {
+    await withFlakyInventory(settings, async ({ upstream, url }) => {
+      const circuit = async () => {
+        const metrics = parseMetrics(await (await fetch(url.replace('/graphql', '/metrics'))).text());
+        return metrics.find((sample) => sample.name === 'gateway_subgraph_circuit_state' && sample.labels.subgraph === 'inventory')?.value;
+      };
       expect((await graphqlData(url, TIME_SALES)).timeSales).toBeTruthy();
       expect(await circuit()).toBe(0);
       upstream.set({ kind: 'status', status: 503 });
@@ -178,8 +173,6 @@ describe('the circuit breaker', () => {
       expect(upstream.total).toBe(calledBefore + 5);
       expect(await circuit()).toBe(0);
       expect((await graphqlRequest(url, TIME_SALES)).errors).toBeUndefined();
-    } finally {
-      await upstream.stop();
-    }
+    });
   });
 });

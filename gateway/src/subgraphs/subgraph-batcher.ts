@@ -73,7 +73,7 @@ export class SubgraphBatcher<Failure extends Error> {
   }
 
   /** Sends a call on its own. */
-  send(headers: Record<string, string>, body: string, budgetMs: number): Promise<CallAnswer<Failure>> {
+  private send(headers: Record<string, string>, body: string, budgetMs: number): Promise<CallAnswer<Failure>> {
     return this.transport.send(headers, body, budgetMs).catch((error: unknown) => this.transport.failed(error));
   }
 
