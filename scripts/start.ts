@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { startDevMailCatcher } from './dev-mail-catcher.ts';
+import { SERVICE_NODE_ARGS } from './service-node-args.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 if (existsSync(join(root, '.env'))) process.loadEnvFile(join(root, '.env'));
@@ -96,11 +97,7 @@ function prefixLines(name: string, stream: NodeJS.ReadableStream, out: NodeJS.Wr
 }
 
 function startService(name: string, dir: string, env: Record<string, string>) {
-  // As in every package's start script: AsyncLocalStorage (MikroORM's contexts) on Node 22's async context frames
-  // instead of promise hooks, which profiles showed costing a subgraph ~6% of its CPU on every promise; and a young
-  // generation of 32 MB semi-spaces instead of V8's 16 MB: a claim's short-lived objects then die before a scavenge
-  // copies them: the gateway's GC time halved in the time-sale profile (taken at 64 MB, which sustained no more).
-  const child = spawn(process.execPath, ['--experimental-async-context-frame', '--max-semi-space-size=32', '--import', '@swc-node/register/esm-register', 'src/main.ts'], {
+  const child = spawn(process.execPath, [...SERVICE_NODE_ARGS, '--import', '@swc-node/register/esm-register', 'src/main.ts'], {
     cwd: join(root, dir),
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -9,13 +9,22 @@ import {
   ApolloServerPluginLandingPageProductionDefault,
 } from '@apollo/server/plugin/landingPage/default';
 import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
-import { createFormatError, createHttpErrorHandler, IdentitySigner, graphqlHttpHandler, headerOf, listen, serverWithGraphQLRoute, SingleFlightCache } from '@commerce/kit/http';
+import {
+  createFormatError,
+  createHttpErrorHandler,
+  createRedis,
+  graphqlHttpHandler,
+  headerOf,
+  IdentitySigner,
+  listen,
+  serverWithGraphQLRoute,
+  SingleFlightCache,
+  singleFlightDocumentStore,
+} from '@commerce/kit/http';
 import type { Logger } from '@commerce/kit/logging';
 import { registerRedisMetrics, serveMetrics } from '@commerce/kit/metrics';
 import { Observability, type ObservabilityOptions } from '@commerce/kit/telemetry';
-import type { DocumentNode } from 'graphql';
 import express from 'express';
-import { Redis } from 'ioredis';
 import { createAccessTokenVerifier } from './auth/access-token-verifier.js';
 import type { GatewayConfig, SubgraphName } from './config.js';
 import type { GatewayContext } from './context.js';
@@ -71,7 +80,7 @@ export async function createGatewayApp(config: GatewayConfig, options: Observabi
   const observability = new Observability('gateway', config, options);
   const dataSources = new Map<string, SubgraphDataSource>();
   const identities = new IdentitySigner(config.GATEWAY_SHARED_SECRET);
-  const resilience = subgraphResilience(config, metrics.registry);
+  const resilience = subgraphResilience(config, metrics.registry, (message) => observability.logger.warn(message));
   const subgraphUrl = (name: string, composedUrl?: string) =>
     config.subgraphUrls[name as SubgraphName] ?? composedUrl ?? planner?.subgraphUrls.get(name) ?? '';
   const dataSourceFor = (name: string, composedUrl?: string) => {
@@ -103,14 +112,11 @@ export async function createGatewayApp(config: GatewayConfig, options: Observabi
   // Subscriptions are planned with the same supergraph the gateway serves, swapped together on reload.
   gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => {
     planner = new SupergraphPlanner(coreSupergraphSdl);
-    routes = new SingleFetchRoutes(planner, config.operationLimits);
+    if (config.DIRECT_FETCH) routes = new SingleFetchRoutes(planner, config.operationLimits);
   });
 
-  // Auto-pipelining: the session checks of concurrent requests go out as one write instead of one each.
-  const redis = observability.traceRedis(
-    new Redis(config.REDIS_URL, { keyPrefix: config.REDIS_KEY_PREFIX, maxRetriesPerRequest: 2, enableAutoPipelining: true }),
-    'sessions',
-  );
+  // Auto-pipelined (createRedis): the session checks of concurrent requests go out as one write instead of one each.
+  const redis = observability.traceRedis(createRedis({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX }), 'sessions');
   registerRedisMetrics(metrics.registry, { sessions: () => redis });
   const tokens = createAccessTokenVerifier({ jwksUrl: config.membersJwksUrl, redis });
   const trusted = config.TRUSTED_DOCUMENTS ? TrustedDocuments.fromFile(config.TRUSTED_DOCUMENTS) : undefined;
@@ -119,7 +125,7 @@ export async function createGatewayApp(config: GatewayConfig, options: Observabi
     metrics.apolloPlugin<GatewayContext>(),
     ...observability.apolloPlugins<GatewayContext>(),
     operationLimitsPlugin<GatewayContext>(config.operationLimits),
-    ...(config.RATE_LIMITS.size ? [rateLimitPlugin({ table: config.RATE_LIMITS, limiter: new RateLimiter(redis, 'gateway:') })] : []),
+    ...(config.RATE_LIMITS.size ? [rateLimitPlugin({ table: config.RATE_LIMITS, limiter: new RateLimiter(redis, 'gateway:'), log: (message) => observability.logger.warn(message) })] : []),
   ];
   // The logging plugin logs unexpected errors, with the request id and the cause.
   const formatError = createFormatError({ exposeInternalErrors: development, log: () => {} });
@@ -135,8 +141,7 @@ export async function createGatewayApp(config: GatewayConfig, options: Observabi
     gateway,
     ...(config.managedFederation ? { apollo: { key: config.APOLLO_KEY, graphRef: config.APOLLO_GRAPH_REF } } : {}),
     introspection: config.INTROSPECTION,
-    // A document that fails to parse or validate is never stored: waiters give up on it after 250 ms.
-    documentStore: new SingleFlightCache(new InMemoryLRUCache<DocumentNode>(), 250),
+    documentStore: singleFlightDocumentStore(),
     includeStacktraceInErrorResponses: development,
     formatError,
     plugins: [

@@ -20,6 +20,8 @@ export class FlakyUpstream {
   /** The next `count` requests get `behaviour`; later ones pass. Infinity: all of them. */
   remaining = Number.POSITIVE_INFINITY;
   readonly hits = { query: 0, mutation: 0 };
+  /** Why forwarding to the real subgraph failed, when it did. */
+  readonly forwardErrors: string[] = [];
   private server?: Server;
   private readonly target: URL;
 
@@ -57,7 +59,11 @@ export class FlakyUpstream {
             res.writeHead(answer.statusCode ?? 502, answer.headers);
             answer.pipe(res);
           });
-          upstream.on('error', () => res.destroy());
+          upstream.on('error', (error) => {
+            // Not a behaviour the test asked for: the real subgraph could not be reached. Tests check this stays empty.
+            this.forwardErrors.push(error.message);
+            res.destroy();
+          });
           upstream.end(body);
         };
         if (behaviour.kind === 'delay') {

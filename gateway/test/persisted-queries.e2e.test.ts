@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { demoId } from '@commerce/demo-data';
-import { graphqlData, parseMetrics } from '@commerce/testkit';
+import { eventually, graphqlData, parseMetrics } from '@commerce/testkit';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningSupergraph, startSupergraph } from './supergraph-harness.js';
@@ -139,23 +139,25 @@ describe('trusted-documents mode (TRUSTED_DOCUMENTS)', () => {
       const refused = subscribe({ query: 'subscription ($ids: [ID!]!) { stockChanged(variantIds: $ids) { available } }', variables: { ids: [MUG] } });
       const unknown = subscribe({ query: '', variables: { ids: [MUG] }, extensions: persisted('no-such-id') });
       const trusted = subscribe({ query: '', variables: { ids: [MUG] }, extensions: persisted('stock-v1') });
-      await waitUntil(() => refused.errors.length > 0 && unknown.errors.length > 0);
+      await eventually(() => {
+        expect(refused.errors).not.toHaveLength(0);
+        expect(unknown.errors).not.toHaveLength(0);
+      }, 10_000);
       expect(JSON.stringify(refused.errors)).toContain('PERSISTED_QUERY_NOT_TRUSTED');
       expect(JSON.stringify(unknown.errors)).toContain('PERSISTED_QUERY_NOT_FOUND');
 
-      // The trusted subscription is live: a stock change (made through the other gateway) reaches it.
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      const seller = await graphqlData(
-        supergraph.gatewayUrl,
-        'mutation { logIn(email: "joon@demo.commerce", password: "demo-password-1") { ... on Session { accessToken } } }',
-      );
-      await graphqlData(
-        supergraph.gatewayUrl,
-        `mutation { adjustStock(variantId: "${MUG}", delta: 1, reason: "trusted documents e2e") { __typename } }`,
-        {},
-        { authorization: `Bearer ${seller.logIn.accessToken}` },
-      );
-      await waitUntil(() => trusted.events.length > 0);
+      // The trusted subscription is live: a stock change (made through the other gateway) reaches it. The change is
+      // made again until one arrives, as the subscription may not be set up upstream yet.
+      const seller = await supergraph.logIn('joon@demo.commerce');
+      await eventually(async () => {
+        await graphqlData(
+          supergraph.gatewayUrl,
+          `mutation { adjustStock(variantId: "${MUG}", delta: 1, reason: "trusted documents e2e") { __typename } }`,
+          {},
+          { authorization: `Bearer ${seller}` },
+        );
+        await eventually(() => expect(trusted.events).not.toHaveLength(0), 1_000);
+      }, 10_000);
       expect(trusted.errors).toEqual([]);
       expect(trusted.events[0]).toEqual({ stockChanged: { variantId: MUG } });
       trusted.stop();
@@ -164,11 +166,3 @@ describe('trusted-documents mode (TRUSTED_DOCUMENTS)', () => {
     }
   });
 });
-
-async function waitUntil(condition: () => boolean, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}

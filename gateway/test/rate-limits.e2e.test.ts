@@ -33,14 +33,7 @@ beforeAll(async () => {
     RATE_LIMITS: 'requestPasswordReset:address=3/1m,redeemCouponCode:member=3/1m,redeemCouponCode:address=5/1m,claimCoupon:member=10/1m',
   });
   redis = new Redis(supergraph.env.config.REDIS_URL);
-  for (const name of ['alice', 'bob', 'mina']) {
-    const data = await graphqlData(
-      supergraph.gatewayUrl,
-      'mutation ($email: String!) { logIn(email: $email, password: "demo-password-1") { ... on Session { accessToken } } }',
-      { email: `${name}@demo.commerce` },
-    );
-    tokens[name] = data.logIn.accessToken;
-  }
+  for (const name of ['alice', 'bob', 'mina']) tokens[name] = await supergraph.logIn(`${name}@demo.commerce`);
 }, 120_000);
 afterAll(async () => {
   redis?.disconnect();
@@ -98,7 +91,7 @@ describe('rate limits on expensive mutations', () => {
   it('counts nothing for queries and for mutations without a limit', async () => {
     const prefix = `${supergraph.env.config.REDIS_KEY_PREFIX}gateway:rl:`;
     await graphqlData(supergraph.gatewayUrl, '{ categories { slug } }');
-    await call('mutation { logOut }', {}, { token: (await graphqlData(supergraph.gatewayUrl, 'mutation { logIn(email: "joon@demo.commerce", password: "demo-password-1") { ... on Session { accessToken } } }')).logIn.accessToken });
+    await call('mutation { logOut }', {}, { token: await supergraph.logIn('joon@demo.commerce') });
     const fields = new Set((await redis.keys(`${prefix}*`)).map((key) => key.slice(prefix.length).split(':')[0]));
     expect([...fields].sort()).toEqual(['claimCoupon', 'logIn', 'redeemCouponCode', 'requestPasswordReset']);
   });

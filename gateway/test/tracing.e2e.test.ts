@@ -104,7 +104,8 @@ describe('tracing across the supergraph', () => {
     // Requests that reach the gateway in the same instant go to catalog as one batch; a few rounds make sure one did.
     // Each asks for another product: identical reads in flight would share one call instead.
     let callers: ReturnType<typeof clientTraceContext>[] = [];
-    for (let round = 0; round < 10; round++) {
+    let batched = false;
+    for (let round = 0; round < 10 && !batched; round++) {
       const before = await batchedCalls();
       callers = Array.from({ length: 20 }, () => clientTraceContext());
       const results = await Promise.all(
@@ -113,9 +114,10 @@ describe('tracing across the supergraph', () => {
         ),
       );
       expect(results.every((result) => result.data || result.errors?.[0]?.extensions?.code === 'NOT_FOUND')).toBe(true);
-      if ((await batchedCalls()) > before) break;
+      batched = (await batchedCalls()) > before;
     }
-    expect(await batchedCalls()).toBeGreaterThan(0);
+    // The traces checked below are those of a round that was batched.
+    expect(batched).toBe(true);
 
     for (const caller of callers) {
       // Each process exports its spans on its own schedule: wait for both ends of the call.

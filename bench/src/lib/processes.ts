@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { SERVICE_NODE_ARGS } from '../../../scripts/service-node-args.js';
 import { repoRoot } from './report.js';
 
 let childFileLimit: number | undefined;
@@ -12,7 +13,7 @@ export function setChildFileLimit(limit: number) {
 
 /** Every child (ours and the peers alike) runs TypeScript the way the services do, with the same Node flags, with Apollo's telemetry off. */
 export function spawnTs(file: string, env: Record<string, string> = {}, nodeArgs: string[] = []): ChildProcess {
-  const args = [...nodeArgs, '--experimental-async-context-frame', '--max-semi-space-size=32', '--import', '@swc-node/register/esm-register', file];
+  const args = [...nodeArgs, ...SERVICE_NODE_ARGS, '--import', '@swc-node/register/esm-register', file];
   const [command, argv] = childFileLimit
     ? ['/bin/sh', ['-c', `ulimit -n ${childFileLimit} && exec "$0" "$@"`, process.execPath, ...args]]
     : [process.execPath, args];

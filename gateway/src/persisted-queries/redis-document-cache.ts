@@ -1,13 +1,15 @@
 import type { Redis } from 'ioredis';
+import { LRUCache } from 'lru-cache';
 
 export interface RedisDocumentCacheOptions {
   /** Namespace under the connection's own key prefix, e.g. `gateway:`; Apollo adds `apq:` and the hash. */
   prefix: string;
-  /** Documents recently used on this replica, kept in memory so a hit usually costs no Redis round trip. */
-  localEntries?: number;
-  /** Larger documents are not stored: their clients keep sending the full text, which always works. */
-  maxDocumentBytes?: number;
 }
+
+/** Documents recently used on this replica, kept in memory so a hit usually costs no Redis round trip. */
+const LOCAL_ENTRIES = 1_000;
+/** Larger documents are not stored: their clients keep sending the full text, which always works. */
+const MAX_DOCUMENT_BYTES = 64 * 1024;
 
 /**
  * Apollo Server's persisted-query (APQ) cache in Redis, so a document registered through one gateway replica is
@@ -16,24 +18,16 @@ export interface RedisDocumentCacheOptions {
  * Implements Apollo's KeyValueCache (get, set with a ttl in seconds, delete).
  */
 export class RedisDocumentCache {
-  private readonly local = new Map<string, string>();
-  private readonly localEntries: number;
-  private readonly maxDocumentBytes: number;
+  private readonly local = new LRUCache<string, string>({ max: LOCAL_ENTRIES });
 
   constructor(
     private readonly redis: Redis,
     private readonly options: RedisDocumentCacheOptions,
-  ) {
-    this.localEntries = options.localEntries ?? 1_000;
-    this.maxDocumentBytes = options.maxDocumentBytes ?? 64 * 1024;
-  }
+  ) {}
 
   async get(key: string): Promise<string | undefined> {
     const cached = this.local.get(key);
-    if (cached !== undefined) {
-      this.remember(key, cached);
-      return cached;
-    }
+    if (cached !== undefined) return cached;
     let stored: string | null;
     try {
       stored = await this.redis.get(this.options.prefix + key);
@@ -42,13 +36,13 @@ export class RedisDocumentCache {
       return undefined;
     }
     if (stored === null) return undefined;
-    this.remember(key, stored);
+    this.local.set(key, stored);
     return stored;
   }
 
   async set(key: string, value: string, options?: { ttl?: number | null }): Promise<void> {
-    if (Buffer.byteLength(value) > this.maxDocumentBytes) return;
-    this.remember(key, value);
+    if (Buffer.byteLength(value) > MAX_DOCUMENT_BYTES) return;
+    this.local.set(key, value);
     const ttl = options?.ttl;
     if (ttl) await this.redis.set(this.options.prefix + key, value, 'EX', ttl);
     else await this.redis.set(this.options.prefix + key, value);
@@ -57,12 +51,5 @@ export class RedisDocumentCache {
   async delete(key: string): Promise<boolean> {
     this.local.delete(key);
     return (await this.redis.del(this.options.prefix + key)) > 0;
-  }
-
-  /** Most recently used last (a Map keeps insertion order); the oldest goes when the map is full. */
-  private remember(key: string, value: string) {
-    this.local.delete(key);
-    this.local.set(key, value);
-    if (this.local.size > this.localEntries) this.local.delete(this.local.keys().next().value!);
   }
 }

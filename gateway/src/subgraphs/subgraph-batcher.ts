@@ -57,7 +57,7 @@ export class SubgraphBatcher<Failure extends Error> {
    * have the same: a retry, with only what is left of its budget, should go alone (`send`).
    */
   call(headers: Record<string, string>, body: string, budgetMs: number): Promise<CallAnswer<Failure>> {
-    if (Date.now() < this.batchesRefusedUntil) return this.send(headers, body, budgetMs);
+    if (Date.now() < this.batchesRefusedUntil) return this.transport.send(headers, body, budgetMs);
     return new Promise((resolve) => {
       // A call's headers (signed identity, request id, address) are well under a kilobyte.
       const chars = body.length + 1024;
@@ -72,11 +72,6 @@ export class SubgraphBatcher<Failure extends Error> {
     });
   }
 
-  /** Sends a call on its own. */
-  private send(headers: Record<string, string>, body: string, budgetMs: number): Promise<CallAnswer<Failure>> {
-    return this.transport.send(headers, body, budgetMs).catch((error: unknown) => this.transport.failed(error));
-  }
-
   private flush() {
     this.scheduled = false;
     const calls = this.queue;
@@ -85,7 +80,7 @@ export class SubgraphBatcher<Failure extends Error> {
     if (calls.length === 0) return;
     if (calls.length === 1) {
       const [only] = calls as [Queued<Failure>];
-      void this.send(only.headers, only.body, only.budgetMs).then(only.resolve);
+      void this.transport.send(only.headers, only.body, only.budgetMs).then(only.resolve);
       return;
     }
     const waiting = new Set(calls.keys());
@@ -119,7 +114,7 @@ export class SubgraphBatcher<Failure extends Error> {
       if (answer.status >= 400 && answer.status < 500) {
         // Refused before any call ran (a subgraph that does not serve batches): each call goes again on its own.
         this.batchesRefusedUntil = Date.now() + BATCHES_REFUSED_PAUSE_MS;
-        await Promise.all(calls.map(async (call, index) => settle(index, await this.send(call.headers, call.body, call.budgetMs))));
+        await Promise.all(calls.map(async (call, index) => settle(index, await this.transport.send(call.headers, call.body, call.budgetMs))));
         return undefined;
       }
       // Not a batch (a proxy's 502): every call gets it, to be judged as its own answer.

@@ -89,9 +89,9 @@ describe('the time budget', () => {
       // One after another they would end near 0.5, 1, 1.5 and 2 s; within one budget they all end near 0.5 s.
       expect(Math.max(...answers.map(({ ms }) => ms))).toBeLessThan(1_500);
     } finally {
+      await queued.close();
       stalled.closeAllConnections();
-      stalled.close();
-      await queued.close().catch(() => {});
+      await new Promise((resolve) => stalled.close(resolve));
     }
   });
 });

@@ -1,4 +1,5 @@
-import type { KeyValueCache, KeyValueCacheSetOptions } from '@apollo/utils.keyvaluecache';
+import { InMemoryLRUCache, type KeyValueCache, type KeyValueCacheSetOptions } from '@apollo/utils.keyvaluecache';
+import type { DocumentNode } from 'graphql';
 
 interface Pending<V> {
   promise: Promise<V | undefined>;
@@ -59,4 +60,13 @@ export class SingleFlightCache<V> implements KeyValueCache<V> {
     clearTimeout(pending.timer);
     pending.resolve(value);
   }
+}
+
+/**
+ * Apollo Server's parsed-document store for our servers: identical new operations arriving together (a burst of
+ * one new operation, or the gateway's fetches) are parsed and validated once. A document that fails to parse or
+ * validate is never stored: waiters give up on it after 250 ms.
+ */
+export function singleFlightDocumentStore(): SingleFlightCache<DocumentNode> {
+  return new SingleFlightCache(new InMemoryLRUCache<DocumentNode>(), 250);
 }

@@ -50,6 +50,15 @@ export function verifyIdentity(
   secret: string,
   now = Date.now(),
 ): Viewer | null {
+  return verifiedIdentity(headers, secret, now)?.viewer ?? null;
+}
+
+/** verifyIdentity's viewer and the time the identity was signed at. */
+function verifiedIdentity(
+  headers: { get(name: string): string | null | undefined },
+  secret: string,
+  now: number,
+): { viewer: Viewer; iat: number } | null {
   const payload = headers.get(IDENTITY_HEADER);
   const signature = headers.get(IDENTITY_SIGNATURE_HEADER);
   if (!payload && !signature) return null;
@@ -66,13 +75,14 @@ export function verifyIdentity(
     throw refuse('Malformed identity.');
   }
   if (typeof claims.iat !== 'number' || Math.abs(now - claims.iat) > MAX_AGE_MS) throw refuse('Identity has expired.');
-  return {
+  const viewer: Viewer = {
     memberId: claims.sub,
     roles: claims.roles ?? [],
     sessionId: claims.sid,
     service: claims.svc,
     ...(typeof claims.cp === 'boolean' ? { canPurchase: claims.cp } : {}),
   };
+  return { viewer, iat: claims.iat };
 }
 
 /** Long enough that a member's burst of requests shares one signature; far inside MAX_AGE_MS. */
@@ -125,13 +135,12 @@ export class IdentityVerifier {
         return { ...known.viewer, roles: [...known.viewer.roles] };
       }
     }
-    const viewer = verifyIdentity(headers, this.secret, now);
-    if (viewer && payload && signature) {
-      const { iat } = JSON.parse(Buffer.from(payload, 'base64url').toString()) as IdentityClaims;
-      if (this.verified.size >= MAX_REMEMBERED) this.verified.clear();
-      this.verified.set(payload, { signature: Buffer.from(signature), viewer, iat });
-      return { ...viewer, roles: [...viewer.roles] };
-    }
-    return viewer;
+    const verified = verifiedIdentity(headers, this.secret, now);
+    if (!verified) return null;
+    const { viewer, iat } = verified;
+    if (this.verified.size >= MAX_REMEMBERED) this.verified.clear();
+    // verifiedIdentity returned an identity, so both headers were there.
+    this.verified.set(payload!, { signature: Buffer.from(signature!), viewer, iat });
+    return { ...viewer, roles: [...viewer.roles] };
   }
 }

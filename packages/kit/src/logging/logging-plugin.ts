@@ -41,18 +41,18 @@ export function loggingPlugin<Context extends { requestId?: string }>({ logger, 
           };
           // One line per distinct fault: a subgraph outage fails every entity of a list the same way (one error per
           // field), and a line for each would be hundreds per request.
-          const faults = new Map<string, { error: GraphQLError; count: number }>();
+          const faults = new Map<string, { error: GraphQLError; code: string; count: number }>();
           for (const error of errors) {
             const code = errorCode(error);
             if (CLIENT_ERROR_CODES.has(code)) continue;
             const key = `${code}\n${error.message}`;
             const seen = faults.get(key);
             if (seen) seen.count++;
-            else faults.set(key, { error, count: 1 });
+            else faults.set(key, { error, code, count: 1 });
           }
-          for (const { error: fault, count } of faults.values()) {
+          for (const { error: fault, code, count } of faults.values()) {
             logger.error(
-              { ...fields, code: errorCode(fault), path: fault.path, ...(count > 1 ? { count } : {}), err: unwrapResolverError(fault) },
+              { ...fields, code, path: fault.path, ...(count > 1 ? { count } : {}), err: unwrapResolverError(fault) },
               `operation failed: ${fault.message}`,
             );
           }

@@ -8,10 +8,8 @@ import {
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
 import express, { type Express } from 'express';
-import type { DocumentNode } from 'graphql';
-import { SingleFlightCache } from '../cache/single-flight-cache.js';
+import { singleFlightDocumentStore } from '../cache/single-flight-cache.js';
 import type { Redis } from 'ioredis';
 import { refuseDevelopmentSecrets } from '../config/parse-env.js';
 import { createOrm, migrate, type Orm, withSchemaLock } from '../db/create-orm.js';
@@ -126,9 +124,7 @@ export async function createSubgraphApp<Loaders, Services, Config extends Subgra
   const apollo = new ApolloServer<SubgraphContext<Loaders, Services>>({
     schema,
     introspection: development,
-    // Identical new operations arriving together (the gateway's fetches in a burst) are parsed and validated once.
-    // A document that fails to parse or validate is never stored: waiters give up on it after 250 ms.
-    documentStore: new SingleFlightCache(new InMemoryLRUCache<DocumentNode>(), 250),
+    documentStore: singleFlightDocumentStore(),
     includeStacktraceInErrorResponses: development,
     // The logging plugin logs unexpected errors, with the request id and the cause.
     formatError: createFormatError({ exposeInternalErrors: development, log: () => {} }),

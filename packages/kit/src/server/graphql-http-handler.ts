@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type ApolloServer, type BaseContext, HeaderMap } from '@apollo/server';
 import type { AroundCall } from '../telemetry/http-server-spans.js';
+import { errorBody } from './http-errors.js';
 import { BATCH_CONTENT_TYPE, BATCH_HEADER, type BatchedAnswer, decodeBatchRequest, encodeBatchFrame } from './subgraph-batch.js';
 
 export interface GraphQLHttpHandlerOptions<Context> {
@@ -85,7 +86,7 @@ export function graphqlHttpHandler<Context extends BaseContext>(
       }
       // The rest of a refused body is not read: close the connection rather than parse it as the next request.
       if (refusal.status === 413) res.setHeader('connection', 'close');
-      sendJson(res, refusal.status, JSON.stringify({ errors: [{ message: refusal.message, extensions: { code: refusal.code } }] }));
+      sendJson(res, refusal.status, errorBody(refusal.code, refusal.message));
     });
   };
   const { around, batches } = options;
@@ -166,37 +167,14 @@ async function serveBatch<Context extends BaseContext>(
     calls.map(async (call, index) => {
       const headers: IncomingMessage['headers'] = { 'content-type': 'application/json' };
       for (const [name, value] of Object.entries(call.headers)) headers[name.toLowerCase()] = value;
-      const run = () => serveCall(apollo, options, req, headers, call.body);
-      let answer: BatchedAnswer;
-      try {
-        answer = await (options.aroundCall ? options.aroundCall(headers, run) : run());
-      } catch (error) {
-        reportCallError(options, error, req);
-        answer = INTERNAL_ERROR_ANSWER;
-      }
-      send(index, answer);
+      send(index, await serveCall(apollo, options, req, headers, call.body));
     }),
   );
   flush();
   res.end();
 }
 
-/** Reports a call's failure; a reporter that fails itself must not take the batch's other calls down with it. */
-function reportCallError(options: GraphQLHttpHandlerOptions<any>, error: unknown, req: IncomingMessage) {
-  try {
-    (options.onError ?? console.error)(error, req);
-  } catch {
-    // nothing more to do: the call is answered with a coded 500
-  }
-}
-
-const INTERNAL_ERROR_ANSWER: BatchedAnswer = {
-  status: 500,
-  contentType: 'application/json; charset=utf-8',
-  text: JSON.stringify({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] }),
-};
-
-/** One call of a batch: Apollo Server's answer to it, or a coded 500 of its own when it failed unexpectedly. */
+/** One call of a batch: Apollo Server's answer to it, or a coded 500 of its own when it (or its span) failed unexpectedly. */
 async function serveCall<Context extends BaseContext>(
   apollo: ApolloServer<Context>,
   options: GraphQLHttpHandlerOptions<Context>,
@@ -206,7 +184,7 @@ async function serveCall<Context extends BaseContext>(
 ): Promise<BatchedAnswer> {
   // The request as the context builder reads it: this call's headers, the batch's connection.
   const callRequest = Object.create(req, { headers: { value: headers } }) as IncomingMessage;
-  try {
+  const run = async (): Promise<BatchedAnswer> => {
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: 'POST', headers: apolloHeaders(headers), search: '', body },
       context: () => options.context(callRequest),
@@ -216,9 +194,16 @@ async function serveCall<Context extends BaseContext>(
     let text = '';
     for await (const chunk of response.body.asyncIterator) text += chunk;
     return { status: response.status ?? 200, contentType, text };
+  };
+  try {
+    return await (options.aroundCall ? options.aroundCall(headers, run) : run());
   } catch (error) {
-    reportCallError(options, error, callRequest);
-    return INTERNAL_ERROR_ANSWER;
+    try {
+      (options.onError ?? console.error)(error, callRequest);
+    } catch {
+      // A reporter that fails itself must not take the batch's other calls down with it: this one is answered a 500.
+    }
+    return { status: 500, contentType: 'application/json; charset=utf-8', text: errorBody('INTERNAL_SERVER_ERROR', 'Internal server error') };
   }
 }
 

@@ -10,5 +10,10 @@ export const createHttpErrorHandler =
   (error, req, res, next) => {
     if (res.headersSent) return next(error);
     logger.error({ err: error, requestId: req.get('x-request-id') }, 'request failed');
-    res.status(500).json({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+    res.status(500).type('application/json').send(errorBody('INTERNAL_SERVER_ERROR', 'Internal server error'));
   };
+
+/** A GraphQL-shaped answer with one coded error, as JSON text: what every refusal outside GraphQL execution sends. */
+export function errorBody(code: string, message: string): string {
+  return JSON.stringify({ errors: [{ message, extensions: { code } }] });
+}

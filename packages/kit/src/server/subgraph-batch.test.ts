@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { graphqlHttpHandler } from './graphql-http-handler.js';
 import {
   BATCH_CONTENT_TYPE,
@@ -38,6 +38,8 @@ const contexts: { caller: string | null; requestId: string | undefined }[] = [];
 
 /** Requests wrapped by `around`, and calls wrapped by `aroundCall` (which throws for a call with `x-explode`). */
 const wrapped = { requests: 0, calls: 0 };
+/** Unexpected failures the handlers reported. */
+const reported: string[] = [];
 
 async function serve(batches: boolean): Promise<string> {
   const server = createServer(
@@ -53,7 +55,7 @@ async function serve(batches: boolean): Promise<string> {
         if (headers['x-explode']) throw new Error('the tracer broke');
         return next();
       },
-      onError: () => {},
+      onError: (error) => reported.push((error as Error).message),
       context: async (req) => {
         const caller = (req.headers['x-caller'] as string | undefined) ?? null;
         contexts.push({ caller, requestId: req.headers['x-request-id'] as string | undefined });
@@ -71,6 +73,11 @@ beforeAll(async () => {
   await apollo.start();
   batching = await serve(true);
   plain = await serve(false);
+});
+
+afterEach(() => {
+  // A test that expects a reported failure takes it out of the list.
+  expect(reported.splice(0)).toEqual([]);
 });
 
 afterAll(async () => {
@@ -135,6 +142,7 @@ describe('a batch of calls', () => {
     expect(answers.map((answer) => answer.status)).toEqual([200, 500]);
     expect(JSON.parse(answers[1]!.text).errors[0].extensions.code).toBe('INTERNAL_SERVER_ERROR');
     expect(wrapped).toEqual({ requests: 0, calls: 2 });
+    expect(reported.splice(0)).toEqual(['the tracer broke']);
     // Where batches are not served (the gateway), a request with the header is an ordinary one, and is wrapped.
     await postBatch(plain, encodeBatchRequest([call('{ whoami }')]));
     expect(wrapped.requests).toBe(1);

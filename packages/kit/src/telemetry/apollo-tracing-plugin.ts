@@ -5,8 +5,8 @@ import { errorCode } from '../metrics/metrics.js';
 
 /**
  * Turns the request's HTTP server span into the GraphQL operation span: named `query OrderPage`, with the
- * operation's name and type, and the error codes of a failed operation. Works on the span the HTTP middleware
- * made active, so it adds no span of its own.
+ * operation's name and type, and the error codes of a failed operation. Works on the span the GraphQL handler
+ * made active (the request's, or a batched call's), so it adds no span of its own.
  */
 export function apolloTracingPlugin<Context extends { requestId?: string }>(): ApolloServerPlugin<Context> {
   return {

@@ -40,7 +40,6 @@ export class Observability {
     ];
   }
 
-  /** Mounted on /graphql after the body parser: a server span per request, child of the caller's traceparent. */
   /** The request's SERVER span around the GraphQL handler, or nothing when tracing is off. */
   aroundRequest(): AroundRequest | undefined {
     return this.tracing ? httpServerSpans(this.tracing.tracer) : undefined;
