@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { stripIgnoredCharacters } from 'graphql';
 
@@ -10,8 +9,6 @@ export interface DocumentRequest {
   extensions?: unknown;
 }
 
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
-
 /** `extensions.persistedQuery.sha256Hash` when the request names a persisted query. */
 export function persistedQueryId(extensions: unknown): string | undefined {
   const hash = (extensions as { persistedQuery?: { sha256Hash?: unknown } } | undefined)?.persistedQuery?.sha256Hash;
@@ -19,9 +16,9 @@ export function persistedQueryId(extensions: unknown): string | undefined {
 }
 
 /** Whitespace and comments do not make a different document. Unparsable text is not in any manifest. */
-function canonicalHash(query: string): string | undefined {
+function canonicalText(query: string): string | undefined {
   try {
-    return sha256(stripIgnoredCharacters(query));
+    return stripIgnoredCharacters(query);
   } catch {
     return undefined;
   }
@@ -35,24 +32,20 @@ function canonicalHash(query: string): string | undefined {
  */
 export class TrustedDocuments {
   private readonly bodies = new Map<string, string>();
-  private readonly textHashes = new Set<string>();
-  private readonly canonicalHashes = new Set<string>();
+  private readonly texts = new Set<string>();
+  private readonly canonicalTexts = new Set<string>();
 
   constructor(operations: { id: string; body: string }[]) {
     for (const { id, body } of operations) {
       this.bodies.set(id, body);
-      this.textHashes.add(sha256(body));
-      const canonical = canonicalHash(body);
-      if (canonical) this.canonicalHashes.add(canonical);
+      this.texts.add(body);
+      const canonical = canonicalText(body);
+      if (canonical) this.canonicalTexts.add(canonical);
     }
   }
 
   static fromFile(path: string): TrustedDocuments {
     return new TrustedDocuments(parseManifest(JSON.parse(readFileSync(path, 'utf8')), path));
-  }
-
-  get size() {
-    return this.bodies.size;
   }
 
   /** The text to execute, or why the request is refused. Requests with neither text nor id are left to the server. */
@@ -64,10 +57,10 @@ export class TrustedDocuments {
       return { code: 'PERSISTED_QUERY_NOT_FOUND', message: `No trusted operation has the id ${id.slice(0, 80)}; this gateway serves only the operations of its manifest.` };
     }
     if (typeof request.query !== 'string' || request.query === '') return undefined;
-    // The exact text is one hash; a canonical form (a parse) only for text that is not byte for byte in the manifest.
-    if (this.textHashes.has(sha256(request.query))) return request.query;
-    const canonical = canonicalHash(request.query);
-    if (canonical && this.canonicalHashes.has(canonical)) return request.query;
+    // The exact text is one lookup; a canonical form (a parse) only for text that is not byte for byte in the manifest.
+    if (this.texts.has(request.query)) return request.query;
+    const canonical = canonicalText(request.query);
+    if (canonical && this.canonicalTexts.has(canonical)) return request.query;
     return { code: 'PERSISTED_QUERY_NOT_TRUSTED', message: 'This gateway serves only the operations of its trusted-documents manifest; send a trusted operation or its id.' };
   }
 }
