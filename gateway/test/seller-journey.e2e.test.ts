@@ -79,3 +79,74 @@ describe('a new seller', () => {
     expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 });
+
+describe('a deleted product', () => {
+  it('leaves the wishlists, carts and orders that held it whole: wishlists drop it, a cart line says so, an order keeps its name', { timeout: 60_000 }, async () => {
+    const url = supergraph.gatewayUrl;
+    const seller = { authorization: `Bearer ${await supergraph.logIn('mina@demo.commerce')}` };
+    const alice = { authorization: `Bearer ${await supergraph.logIn('alice@demo.commerce')}` };
+    const mina = (await graphqlData(url, '{ me { id } }', {}, seller)).me.id;
+    const stores = (await graphqlData(url, '{ stores(first: 100) { edges { node { id owner { id } } } } }')).stores.edges.map((edge: any) => edge.node);
+    const store = stores.find((candidate: any) => candidate.owner.id === mina);
+    const sku = `SL-${Date.now()}`;
+    const product = await graphqlData(
+      url,
+      `mutation ($input: CreateProductInput!) { createProduct(input: $input) { id variants { id } } }`,
+      { input: { storeId: store.id, name: 'Short-lived Mug', description: 'Gone soon.', imageUrls: [], variants: [{ sku, options: [], price: 4_000 }] } },
+      seller,
+    );
+    const productId = product.createProduct.id;
+    const variantId = product.createProduct.variants[0].id;
+    await eventually(
+      () => graphqlRequest(url, `mutation ($v: ID!) { adjustStock(variantId: $v, delta: 5, reason: "delivery") { __typename } }`, { v: variantId }, seller),
+      (response) => !response.errors,
+    );
+
+    // Alice buys one, keeps it in her wishlist, and has one more in her cart.
+    const bought = await graphqlData(url, `mutation ($v: ID!) { addToCart(variantId: $v, quantity: 1) { lines { id variant { id } } } }`, { v: variantId }, alice);
+    const boughtLine = bought.addToCart.lines.find((line: any) => line.variant.id === variantId).id;
+    const order = await graphqlData(
+      url,
+      `mutation ($input: CheckoutInput!) { checkout(input: $input) { __typename ... on Order { id } } }`,
+      { input: { cartLineIds: [boughtLine], paymentMethod: 'card:visa-4242', idempotencyKey: `deleted-${Date.now()}` } },
+      alice,
+    );
+    expect(order.checkout.__typename).toBe('Order');
+    await graphqlData(url, `mutation ($p: ID!) { addToWishlist(productId: $p) { id } }`, { p: productId }, alice);
+    await graphqlData(url, `mutation ($v: ID!) { addToCart(variantId: $v, quantity: 2) { __typename } }`, { v: variantId }, alice);
+
+    const deleted = await graphqlData(url, `mutation ($p: ID!) { deleteProduct(id: $p) }`, { p: productId }, seller);
+    expect(deleted.deleteProduct).toBe(productId);
+
+    // Members hears of it through catalog's outbox; the page never breaks meanwhile, the list just loses it.
+    const wishlist = await eventually(
+      () => graphqlRequest(url, '{ me { name wishlist { id name } } }', {}, alice),
+      (response) => !response.data?.me?.wishlist.some((item: any) => item === null || item.id === productId),
+    );
+    expect(wishlist.errors).toBeUndefined();
+    expect(wishlist.data.me.name).toBe('Alice Kim');
+    expect(wishlist.data.me.wishlist.every((item: any) => item && typeof item.name === 'string')).toBe(true);
+
+    const cart = await graphqlRequest(url, '{ cart { lines { quantity unitPrice { amount } available variant { id sku } notice { kinds } } } }', {}, alice);
+    expect(cart.errors).toBeUndefined();
+    expect(cart.data.cart.lines).toContainEqual({ quantity: 2, unitPrice: null, available: false, variant: null, notice: { kinds: ['UNAVAILABLE'] } });
+
+    // Asking the catalog for the variant's own fields finds nothing; the order still reads whole.
+    const history = await graphqlRequest(url, `query ($id: ID!) { order(id: $id) { status lines { name sku variant { sku } } } }`, { id: order.checkout.id }, alice);
+    expect(history.data.order).toEqual({ status: 'PAID', lines: [{ name: 'Short-lived Mug', sku, variant: null }] });
+  });
+
+  it('leaves a null in the wishlist, not a blank page, for a product id the catalog never had', async () => {
+    const url = supergraph.gatewayUrl;
+    const bob = { authorization: `Bearer ${await supergraph.logIn('bob@demo.commerce')}` };
+    const unknown = '0190a6b8-0000-7000-8000-000000000000';
+    await graphqlData(url, `mutation ($p: ID!) { addToWishlist(productId: $p) { id } }`, { p: unknown }, bob);
+    try {
+      const page = await graphqlRequest(url, '{ me { name wishlist { id name } } }', {}, bob);
+      expect(page.data.me.name).toBe('Bob Lee');
+      expect(page.data.me.wishlist).toContainEqual(null);
+    } finally {
+      await graphqlData(url, `mutation ($p: ID!) { removeFromWishlist(productId: $p) { id } }`, { p: unknown }, bob);
+    }
+  });
+});

@@ -1,6 +1,7 @@
 import { OutboxMessage } from '@commerce/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CatalogUnderTest, createProductAs, createStoreAs, eventually, newMemberId, startCatalog } from './catalog-harness.js';
+import { graphqlData } from '@commerce/testkit';
+import { type CatalogUnderTest, createProductAs, createStoreAs, eventually, member, newMemberId, startCatalog } from './catalog-harness.js';
 
 let catalog: CatalogUnderTest;
 beforeAll(async () => {
@@ -37,4 +38,21 @@ describe('catalog outbox relay', () => {
     }, 10_000);
     expect(catalog.upstream.calls.every((call) => call.service === 'catalog')).toBe(true);
   });
+
+  it('tells members of a deleted product in the same transaction, so wishlists drop it', async () => {
+    const owner = newMemberId();
+    const storeId = await createStoreAs(catalog.subgraph.url, owner, 'Deleting store');
+    const product = await createProductAs(catalog.subgraph.url, owner, storeId);
+    const kept = await createProductAs(catalog.subgraph.url, owner, storeId);
+    const deleted = await graphqlData(catalog.subgraph.url, 'mutation ($id: ID!) { deleteProduct(id: $id) }', { id: product.id }, member(owner));
+    expect(deleted.deleteProduct).toBe(product.id);
+
+    await eventually(async () => {
+      const message = await catalog.subgraph.app.orm.em.fork().findOneOrFail(OutboxMessage, { topic: 'product-deleted', payload: { productId: product.id } } as never);
+      expect(message.deliveredAt).toBeInstanceOf(Date);
+      expect(catalog.upstream.callsTo('forgetProduct').map((call) => call.variables)).toContainEqual({ productId: product.id });
+    }, 10_000);
+    expect(catalog.upstream.callsTo('forgetProduct').map((call) => call.variables)).not.toContainEqual({ productId: kept.id });
+  });
 });
+

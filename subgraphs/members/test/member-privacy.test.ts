@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { asService } from '@commerce/testkit';
 import { parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -108,6 +109,24 @@ describe('profile, addresses and wishlist', () => {
     expect(twice.addToWishlist.wishlist).toEqual([{ __typename: 'Product', id: PRODUCT }]);
   });
 
+  it('forgetProduct (internal) takes a deleted product out of every wishlist, once, and leaves the rest', async () => {
+    const [fay, gil] = [await newMember(members.url, 'fay'), await newMember(members.url, 'gil')];
+    const gone = randomUUID();
+    const ADD = 'mutation ($p: ID!) { addToWishlist(productId: $p) { id } }';
+    for (const who of [fay, gil]) {
+      await graphqlData(members.url, ADD, { p: gone }, who.headers);
+      await graphqlData(members.url, ADD, { p: PRODUCT }, who.headers);
+    }
+    const FORGET = 'mutation ($p: ID!) { forgetProduct(productId: $p) }';
+    expect((await graphqlRequest(members.url, FORGET, { p: gone }, fay.headers)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect((await graphqlData(members.url, FORGET, { p: gone }, asService('catalog'))).forgetProduct).toBe(2);
+    expect((await graphqlData(members.url, FORGET, { p: gone }, asService('catalog'))).forgetProduct).toBe(0);
+    for (const who of [fay, gil]) {
+      expect((await graphqlData(members.url, '{ me { wishlist { id } } }', {}, who.headers)).me.wishlist).toEqual([{ id: PRODUCT }]);
+    }
+    expect((await graphqlRequest(members.url, FORGET, { p: 'not-an-id' }, asService('catalog'))).errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
   it('grantSellerRole is internal and idempotent; the role shows in the next access token', async () => {
     const erin = await newMember(members.url, 'erin');
     const GRANT = 'mutation ($m: ID!) { grantSellerRole(memberId: $m) { roles } }';
@@ -134,7 +153,7 @@ describe('profile, addresses and wishlist', () => {
     );
     const inaccessible = fields.filter((field) => field.directives?.some((directive) => directive.name.value === 'inaccessible'));
     expect(inaccessible.map((field) => field.name.value).sort()).toEqual(
-      ['confirmPointReservation', 'grantSellerRole', 'memberCanPurchase', 'membersByEmailDomain', 'refundPointReservation', 'refundPoints', 'releasePointReservation', 'reservePoints', 'spendPoints'],
+      ['confirmPointReservation', 'forgetProduct', 'grantSellerRole', 'memberCanPurchase', 'membersByEmailDomain', 'refundPointReservation', 'refundPoints', 'releasePointReservation', 'reservePoints', 'spendPoints'],
     );
   });
 });

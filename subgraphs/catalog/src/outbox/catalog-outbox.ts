@@ -4,6 +4,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 /** What catalog tells other subgraphs, recorded in the transaction of the change (see the kit's outbox). */
 export const STORE_CREATED = 'store-created';
 export const VARIANTS_CREATED = 'variants-created';
+export const PRODUCT_DELETED = 'product-deleted';
 
 export interface StoreCreatedPayload {
   storeId: string;
@@ -14,14 +15,22 @@ export interface VariantsCreatedPayload {
   variants: { variantId: string; storeId: string }[];
 }
 
+export interface ProductDeletedPayload {
+  productId: string;
+}
+
 export const enqueueStoreCreated = (em: EntityManager, payload: StoreCreatedPayload) =>
   enqueueOutbox(em, STORE_CREATED, { ...payload });
 
 export const enqueueVariantsCreated = (em: EntityManager, payload: VariantsCreatedPayload) =>
   enqueueOutbox(em, VARIANTS_CREATED, { ...payload });
 
+export const enqueueProductDeleted = (em: EntityManager, payload: ProductDeletedPayload) =>
+  enqueueOutbox(em, PRODUCT_DELETED, { ...payload });
+
 const GRANT_SELLER_ROLE = `mutation GrantSellerRole($memberId: ID!) { grantSellerRole(memberId: $memberId) { id } }`;
 const REGISTER_STORE = `mutation RegisterStore($storeId: ID!, $ownerId: ID!) { registerStore(storeId: $storeId, ownerId: $ownerId) }`;
+const FORGET_PRODUCT = `mutation ForgetProduct($productId: ID!) { forgetProduct(productId: $productId) }`;
 const REGISTER_VARIANTS = `mutation RegisterVariants($variants: [RegisterVariantInput!]!) { registerVariants(variants: $variants) }`;
 
 /**
@@ -41,6 +50,11 @@ export function catalogOutboxHandlers(
     },
     [VARIANTS_CREATED]: async ({ variants }: VariantsCreatedPayload) => {
       await call(urls.INVENTORY_URL, REGISTER_VARIANTS, { variants });
+    },
+    // Wishlists drop the product. Carts and orders need no message: orders reads a cart's variants from the
+    // catalog (an unknown one shows as no longer sold) and an order line keeps its own name and SKU.
+    [PRODUCT_DELETED]: async ({ productId }: ProductDeletedPayload) => {
+      await call(urls.MEMBERS_URL, FORGET_PRODUCT, { productId });
     },
   };
 }

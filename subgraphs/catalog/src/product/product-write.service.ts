@@ -4,7 +4,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Category } from '../category/category.entity.js';
 import { imageUrls, optionalText, requiredText } from '../common/input-rules.js';
 import type { CatalogContext } from '../context.js';
-import { enqueueVariantsCreated } from '../outbox/catalog-outbox.js';
+import { enqueueProductDeleted, enqueueVariantsCreated } from '../outbox/catalog-outbox.js';
 import { ProductVariant } from '../product-variant/product-variant.entity.js';
 import { refuseTakenSku } from '../product-variant/sku-conflict.js';
 import { checkSiblings, checkVariant } from '../product-variant/variant-rules.js';
@@ -91,13 +91,18 @@ export async function updateProduct(context: CatalogContext, idArg: string, inpu
   });
 }
 
-/** Deletes a product; its variants, likes and sale prices go with it (foreign keys cascade). */
+/**
+ * Deletes a product; its variants, likes and sale prices go with it (foreign keys cascade). Members hears of
+ * it through the outbox, in the same transaction, and takes it out of wishlists.
+ */
 export async function deleteProduct(context: CatalogContext, idArg: string): Promise<string> {
   const id = requireUuid(idArg);
   await context.em.transactional(async (tx) => {
     const product = await productForChange(context, tx, id);
     await tx.nativeDelete(Product, { id: product.id });
+    enqueueProductDeleted(tx, { productId: product.id });
   });
+  context.services.outbox.wake();
   await context.services.lowestPrices.invalidate([id]);
   return id;
 }

@@ -74,7 +74,12 @@ export class MemberResolver {
     return pointHistory(context.em, member.id, page);
   }
 
-  @FieldResolver(() => [ProductStub], { description: 'Products the member saved for later, most recently added first. Private.' })
+  // Items are nullable: an id the catalog no longer knows (a product deleted before catalog's outbox told members,
+  // or never there) resolves to null through the gateway, which would otherwise blank the member's whole page.
+  @FieldResolver(() => [ProductStub], {
+    nullable: 'items',
+    description: 'Products the member saved for later, most recently added first; null for one the catalog no longer has (it leaves the list once the catalog reports its deletion). Private.',
+  })
   async wishlist(@Root() member: Member, @Ctx() context: MembersContext): Promise<ProductStub[]> {
     requireSelfOrAdmin(context, member);
     const items = await context.loaders.wishlistOfMember.load(member.id);

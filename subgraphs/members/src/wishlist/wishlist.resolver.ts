@@ -1,9 +1,9 @@
 import { requireMember } from '@commerce/kit';
-import { Arg, Authorized, Ctx, ID, Mutation, Resolver } from 'type-graphql';
+import { Arg, Authorized, Ctx, Directive, ID, Int, Mutation, Resolver } from 'type-graphql';
 import type { MembersContext } from '../context.js';
 import { Member } from '../member/member.entity.js';
 import { getMember } from '../member/member.service.js';
-import { addToWishlist, removeFromWishlist } from './wishlist.service.js';
+import { addToWishlist, forgetProduct, removeFromWishlist } from './wishlist.service.js';
 
 const productId = () => Arg('productId', () => ID, { description: 'A catalog product ID.' });
 
@@ -23,5 +23,12 @@ export class WishlistResolver {
     const { memberId } = requireMember(context);
     await removeFromWishlist(context.em, memberId, id);
     return getMember(context, memberId);
+  }
+
+  @Authorized('SERVICE')
+  @Directive('@inaccessible')
+  @Mutation(() => Int, { description: 'Internal (catalog): a deleted product leaves every wishlist; answers how many held it. Idempotent.' })
+  forgetProduct(@productId() id: string, @Ctx() { em }: MembersContext) {
+    return forgetProduct(em, id);
   }
 }

@@ -5,7 +5,7 @@ export const MAX_WISHLIST_SIZE = 500;
 
 /**
  * Adds a product (idempotent). Members cannot see catalog's tables, so the ID is not checked against
- * the catalog here; a product that does not exist (any more) resolves to null through the gateway.
+ * the catalog here; a product that does not exist (any more) resolves to a null item through the gateway.
  */
 export async function addToWishlist(em: EntityManager, memberId: string, productId: string): Promise<void> {
   const id = requireUuid(productId, 'productId');
@@ -23,4 +23,12 @@ export async function addToWishlist(em: EntityManager, memberId: string, product
 
 export async function removeFromWishlist(em: EntityManager, memberId: string, productId: string): Promise<void> {
   await em.execute(`delete from "members"."wishlist_item" where "member_id" = ? and "product_id" = ?`, [memberId, requireUuid(productId, 'productId')]);
+}
+
+/** A product the catalog deleted leaves every wishlist (idempotent); returns how many wishlists held it. */
+export async function forgetProduct(em: EntityManager, productId: string): Promise<number> {
+  const rows = await em.execute<{ member_id: string }[]>(`delete from "members"."wishlist_item" where "product_id" = ? returning "member_id"`, [
+    requireUuid(productId, 'productId'),
+  ]);
+  return rows.length;
 }

@@ -157,7 +157,9 @@ function toCartLine(line: StoredCartLine, variant: CheckoutVariant | undefined):
   const kinds = noticeKinds(line, variant);
   return Object.assign(new CartLine(), {
     id: line.id,
-    variant: { id: line.variantId },
+    // The catalog leaves out only variants it does not have; a stub of one would resolve to null there and
+    // take the whole cart with it, so the line says so itself (UNAVAILABLE) and names no variant.
+    variant: variant ? { id: line.variantId } : null,
     quantity: line.quantity,
     unitPrice: variant ? Money.of(variant.price, variant.currency) : null,
     lineTotal: variant ? Money.of(variant.price * line.quantity, variant.currency) : null,

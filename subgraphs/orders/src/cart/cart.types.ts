@@ -36,8 +36,11 @@ export class CartLine {
   @Field(() => ID, { description: 'Opaque cart line ID.' })
   id!: string;
 
-  @Field(() => ProductVariant, { description: 'The variant.' })
-  variant!: ProductVariant;
+  @Field(() => ProductVariant, {
+    nullable: true,
+    description: 'The variant; null once the catalog no longer has it (its seller deleted it): the notice then says UNAVAILABLE.',
+  })
+  variant!: ProductVariant | null;
 
   @Field(() => Int, { description: 'Units wanted.' })
   quantity!: number;

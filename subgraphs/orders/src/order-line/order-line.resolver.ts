@@ -13,7 +13,12 @@ async function orderCurrency(line: OrderLine, { loaders }: OrdersContext): Promi
 
 @Resolver(() => OrderLine)
 export class OrderLineResolver {
-  @FieldResolver(() => ProductVariant, { description: 'The variant bought.' })
+  // Nullable: a seller may delete the product later, and the catalog then resolves the variant to null; the
+  // line keeps its own name and SKU, so the order still reads whole instead of being blanked by the gateway.
+  @FieldResolver(() => ProductVariant, {
+    nullable: true,
+    description: 'The variant bought; null once its seller deleted it from the catalog (the line keeps its name and SKU).',
+  })
   variant(@Root() line: OrderLine): ProductVariant {
     return productVariantStub(line.variantId);
   }
