@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import type { LoadResult, LoadSpec } from './load-worker.js';
-import { cpuSeconds, rssMb, spawnTs } from './processes.js';
+import { cpuSeconds, machineTicks, rssMb, spawnTs, stealPercent } from './processes.js';
 import { benchDir, percentile, sortNumbers } from './report.js';
 
 export type { LoadRequest, LoadSpec } from './load-worker.js';
@@ -11,15 +11,17 @@ export interface MeasuredLoad extends LoadResult {
   cpuPercent: Record<number, number>;
   /** Per watched pid: RSS (MB) at the end of the window. */
   rss: Record<number, number>;
+  /** The machine's steal over the measured window, % (see stealPercent). */
+  stealPercent: number;
 }
 
 /** Runs one load-worker process; samples the CPU of `watch` pids over the measured window (after warm-up). */
 export function runLoad(spec: LoadSpec, watch: number[]): Promise<MeasuredLoad> {
   return new Promise((resolve, reject) => {
     const child = spawnTs(join(benchDir, 'src/lib/load-worker.ts'), { BENCH_LOAD: JSON.stringify(spec) });
-    let before: { at: number; cpu: number[] } | undefined;
+    let before: { at: number; cpu: number[]; machine: ReturnType<typeof machineTicks> } | undefined;
     let result: MeasuredLoad | undefined;
-    const snapshot = () => ({ at: performance.now(), cpu: watch.map(cpuSeconds) });
+    const snapshot = () => ({ at: performance.now(), cpu: watch.map(cpuSeconds), machine: machineTicks() });
     createInterface({ input: child.stdout! }).on('line', (line) => {
       if (line === 'MEASURING') before = snapshot();
       else if (line.startsWith('RESULT ')) {
@@ -31,6 +33,7 @@ export function runLoad(spec: LoadSpec, watch: number[]): Promise<MeasuredLoad> 
           ...parsed,
           cpuPercent: Object.fromEntries(watch.map((pid, i) => [pid, ((after.cpu[i]! - start.cpu[i]!) / wall) * 100])),
           rss: Object.fromEntries(watch.map((pid) => [pid, rssMb(pid)])),
+          stealPercent: stealPercent(start.machine, after.machine),
         };
       } else console.log(`  [load] ${line}`);
     });
@@ -49,5 +52,6 @@ export function summarize(runs: MeasuredLoad[]) {
     rps: latencies.length / seconds,
     p50: percentile(latencies, 0.5),
     p99: percentile(latencies, 0.99),
+    stealPercent: runs.reduce((sum, run) => sum + run.stealPercent * run.seconds, 0) / seconds,
   };
 }

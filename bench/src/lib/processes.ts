@@ -81,6 +81,28 @@ export function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
 }
 
+/** The machine's CPU time so far, in clock ticks: all of it, and the part the hypervisor gave to other guests. */
+export interface MachineTicks {
+  all: number;
+  steal: number;
+}
+
+/** Reads the first line of /proc/stat: user nice system idle iowait irq softirq steal … */
+export function machineTicks(): MachineTicks {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
+  return { all: fields.reduce((sum, ticks) => sum + ticks, 0), steal: fields[7] ?? 0 };
+}
+
+/**
+ * Steal between two readings, as % of the machine's time: the share of our cores' time that the host ran other
+ * guests on. On a shared virtual machine it swings from run to run and slows every target; a table row with a
+ * high figure was measured on a busy host.
+ */
+export function stealPercent(before: MachineTicks, after: MachineTicks): number {
+  const all = after.all - before.all;
+  return all > 0 ? ((after.steal - before.steal) / all) * 100 : 0;
+}
+
 /** Resident set size in MB, from /proc/<pid>/status. */
 export function rssMb(pid: number): number {
   const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));

@@ -134,16 +134,17 @@ try {
         vsApollo: s.rps / stats.apollo!.rps,
         vsHive: s.rps / stats.hive!.rps,
         errors: s.errors,
+        steal: s.stealPercent,
         firstError: s.firstError,
       };
       summary[key] = row;
       const label = target === 'direct' ? (query === 'deep' ? 'direct (same subgraph fetches, no gateway)' : 'direct (same subgraph fetches, no gateway)') : GATEWAY_LABELS[target];
-      rows.push([query, label, row.rps, row.p50, row.p99, row.gatewayCpu, row.subgraphsCpu, row.gatewayRss, `${row.vsApollo.toFixed(2)}x`, `${row.vsHive.toFixed(2)}x`, row.errors]);
+      rows.push([query, label, row.rps, row.p50, row.p99, row.gatewayCpu, row.subgraphsCpu, row.gatewayRss, `${row.vsApollo.toFixed(2)}x`, `${row.vsHive.toFixed(2)}x`, row.errors, row.steal]);
     }
   }
   printTable(
     `gateway: ${rounds} rounds x ${durationMs / 1000}s per target and query, ${concurrency} concurrent, deep = ${deepEntities} entities${varied ? ', varied variables' : ', identical requests'}`,
-    ['query', 'target', 'req/s', 'p50 ms', 'p99 ms', 'gw CPU %', 'subgraphs CPU %', 'gw RSS MB', 'req/s vs apollo', 'req/s vs hive', 'errors'],
+    ['query', 'target', 'req/s', 'p50 ms', 'p99 ms', 'gw CPU %', 'subgraphs CPU %', 'gw RSS MB', 'req/s vs apollo', 'req/s vs hive', 'errors', 'steal %'],
     rows,
   );
   for (const [key, row] of Object.entries(summary)) {
