@@ -81,7 +81,7 @@ describe('a new seller', () => {
 });
 
 describe('a deleted product', () => {
-  it('leaves the wishlists, carts and orders that held it whole: wishlists drop it, a cart line says so, an order keeps its name', { timeout: 60_000 }, async () => {
+  it('leaves the wishlists, carts, orders and sales that held it whole: wishlists drop it, a cart line says so, an order keeps its name, its sale is withdrawn', { timeout: 60_000 }, async () => {
     const url = supergraph.gatewayUrl;
     const seller = { authorization: `Bearer ${await supergraph.logIn('mina@demo.commerce')}` };
     const alice = { authorization: `Bearer ${await supergraph.logIn('alice@demo.commerce')}` };
@@ -114,6 +114,14 @@ describe('a deleted product', () => {
     expect(order.checkout.__typename).toBe('Order');
     await graphqlData(url, `mutation ($p: ID!) { addToWishlist(productId: $p) { id } }`, { p: productId }, alice);
     await graphqlData(url, `mutation ($v: ID!) { addToCart(variantId: $v, quantity: 2) { __typename } }`, { v: variantId }, alice);
+    // And the seller runs a time-sale of it.
+    const sale = await graphqlData(
+      url,
+      `mutation ($input: CreateTimeSaleInput!) { createTimeSale(input: $input) { __typename ... on TimeSale { id status } } }`,
+      { input: { variantId, price: 3_000, quantity: 2, perMemberLimit: 1, startsAt: new Date(Date.now() - 1_000).toISOString(), endsAt: new Date(Date.now() + 3_600_000).toISOString() } },
+      seller,
+    );
+    expect(sale.createTimeSale).toMatchObject({ __typename: 'TimeSale', status: 'ACTIVE' });
 
     const deleted = await graphqlData(url, `mutation ($p: ID!) { deleteProduct(id: $p) }`, { p: productId }, seller);
     expect(deleted.deleteProduct).toBe(productId);
@@ -130,6 +138,15 @@ describe('a deleted product', () => {
     const cart = await graphqlRequest(url, '{ cart { lines { quantity unitPrice { amount } available variant { id sku } notice { kinds } } } }', {}, alice);
     expect(cart.errors).toBeUndefined();
     expect(cart.data.cart.lines).toContainEqual({ quantity: 2, unitPrice: null, available: false, variant: null, notice: { kinds: ['UNAVAILABLE'] } });
+
+    // Inventory hears of it too: the sale is withdrawn, and the list of sales still reads whole.
+    const withdrawn = await eventually(
+      () => graphqlRequest(url, `query ($id: ID!) { timeSale(id: $id) { status variant { sku } } }`, { id: sale.createTimeSale.id }),
+      (response) => response.data?.timeSale.status === 'CANCELLED',
+    );
+    expect(withdrawn.data.timeSale).toEqual({ status: 'CANCELLED', variant: null });
+    const sales = await graphqlRequest(url, '{ timeSales(first: 100) { edges { node { id variant { sku } } } } }');
+    expect(sales.data.timeSales.edges).toContainEqual({ node: { id: sale.createTimeSale.id, variant: null } });
 
     // Asking the catalog for the variant's own fields finds nothing; the order still reads whole.
     const history = await graphqlRequest(url, `query ($id: ID!) { order(id: $id) { status lines { name sku variant { sku } } } }`, { id: order.checkout.id }, alice);

@@ -36,7 +36,7 @@ export const catalogSubgraph: SubgraphDefinition<CatalogLoaders, CatalogServices
   },
   createLoaders: createCatalogLoaders,
   createServices: createCatalogServices,
-  // Delivers 'store-created', 'variants-created' and 'product-deleted' to members and inventory; stopped on close.
+  // Delivers the outbox's topics (catalog-outbox.ts) to members and inventory; stopped on close.
   async start({ orm, services, config, logger }) {
     const relay = startOutboxRelay({
       orm,

@@ -252,6 +252,7 @@ describe('the service', () => {
       'timeSaleClaimForCheckout',
       'consumeTimeSaleClaim',
       'releaseTimeSaleClaim',
+      'retireVariants',
     ]) {
       expect(signature(operation)).toMatch(/@inaccessible$/);
     }

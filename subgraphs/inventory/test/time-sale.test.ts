@@ -11,7 +11,8 @@ import { applyClaimEvent, applyClaimEvents, parseStreamEntry } from '../src/time
 import { reconcileTimeSale } from '../src/time-sale/time-sale.state.js';
 import { SYSTEM_ACTOR } from '../src/stock/stock-actor.js';
 import { inStockTransaction } from '../src/stock/stock-transaction.js';
-import { CREATE_TIME_SALE as CREATE, errorCode, eventually, openShop, openTimeSale, ORDERS, type RunningInventory, startInventory, stockOf } from './support/inventory-harness.js';
+import { adjust, CATALOG, CREATE_TIME_SALE as CREATE, errorCode, eventually, openShop, openTimeSale, ORDERS, type RunningInventory, SET_THRESHOLD, startInventory, stockOf } from './support/inventory-harness.js';
+import { LowStockAlert } from '../src/low-stock/low-stock-alert.entity.js';
 
 let inventory: RunningInventory;
 
@@ -82,6 +83,28 @@ describe('claimTimeSale', () => {
     const response = await graphqlRequest(inventory.url, CLAIM, { saleId, quantity: 1, key: 'k' }, unverified);
     expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'EMAIL_NOT_VERIFIED' });
     expect(await claim(saleId, randomUUID())).toMatchObject({ __typename: 'TimeSaleClaim', sale: { remaining: 1 } });
+  });
+
+  it("is withdrawn when the catalog retires its variant: claims answer ENDED, the variant's alerts go, once", async () => {
+    const { saleId, variantId, shop } = await newSale({ quantity: 3, perMemberLimit: 2, onHand: 8 });
+    const other = await newSale({ quantity: 1, perMemberLimit: 1 });
+    const holder = randomUUID();
+    expect((await claim(saleId, holder)).__typename).toBe('TimeSaleClaim');
+    await graphqlData(inventory.url, SET_THRESHOLD, { variantId, threshold: 5 }, shop.owner);
+    await adjust(inventory.url, shop.owner, variantId, -1);
+    expect(await em().count(LowStockAlert, { variantId })).toBe(1);
+
+    const RETIRE = `mutation ($ids: [ID!]!) { retireVariants(variantIds: $ids) }`;
+    expect(errorCode(await graphqlRequest(inventory.url, RETIRE, { ids: [variantId] }, shop.owner))).toBe('FORBIDDEN');
+    expect((await graphqlData(inventory.url, RETIRE, { ids: [variantId, randomUUID()] }, CATALOG)).retireVariants).toBe(1);
+    expect((await graphqlData(inventory.url, RETIRE, { ids: [variantId] }, CATALOG)).retireVariants).toBe(0);
+
+    expect((await graphqlData(inventory.url, SALE, { id: saleId })).timeSale.status).toBe('CANCELLED');
+    expect(await claim(saleId, randomUUID())).toMatchObject({ __typename: 'Ended', code: 'ENDED' });
+    expect(await em().count(LowStockAlert, { variantId })).toBe(0);
+    // Another variant's sale is untouched.
+    expect(await claim(other.saleId, randomUUID())).toMatchObject({ __typename: 'TimeSaleClaim' });
+    expect(errorCode(await graphqlRequest(inventory.url, RETIRE, { ids: ['nope'] }, CATALOG))).toBe('BAD_USER_INPUT');
   });
 
   it('refuses anonymous callers, and answers each business refusal as a typed result', async () => {

@@ -5,6 +5,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 export const STORE_CREATED = 'store-created';
 export const VARIANTS_CREATED = 'variants-created';
 export const PRODUCT_DELETED = 'product-deleted';
+export const VARIANT_REMOVED = 'variant-removed';
 
 export interface StoreCreatedPayload {
   storeId: string;
@@ -17,6 +18,7 @@ export interface VariantsCreatedPayload {
 
 export interface ProductDeletedPayload {
   productId: string;
+  variantIds: string[];
 }
 
 export const enqueueStoreCreated = (em: EntityManager, payload: StoreCreatedPayload) =>
@@ -25,12 +27,20 @@ export const enqueueStoreCreated = (em: EntityManager, payload: StoreCreatedPayl
 export const enqueueVariantsCreated = (em: EntityManager, payload: VariantsCreatedPayload) =>
   enqueueOutbox(em, VARIANTS_CREATED, { ...payload });
 
+export interface VariantRemovedPayload {
+  variantId: string;
+}
+
 export const enqueueProductDeleted = (em: EntityManager, payload: ProductDeletedPayload) =>
   enqueueOutbox(em, PRODUCT_DELETED, { ...payload });
+
+export const enqueueVariantRemoved = (em: EntityManager, payload: VariantRemovedPayload) =>
+  enqueueOutbox(em, VARIANT_REMOVED, { ...payload });
 
 const GRANT_SELLER_ROLE = `mutation GrantSellerRole($memberId: ID!) { grantSellerRole(memberId: $memberId) { id } }`;
 const REGISTER_STORE = `mutation RegisterStore($storeId: ID!, $ownerId: ID!) { registerStore(storeId: $storeId, ownerId: $ownerId) }`;
 const FORGET_PRODUCT = `mutation ForgetProduct($productId: ID!) { forgetProduct(productId: $productId) }`;
+const RETIRE_VARIANTS = `mutation RetireVariants($variantIds: [ID!]!) { retireVariants(variantIds: $variantIds) }`;
 const REGISTER_VARIANTS = `mutation RegisterVariants($variants: [RegisterVariantInput!]!) { registerVariants(variants: $variants) }`;
 
 /**
@@ -51,10 +61,15 @@ export function catalogOutboxHandlers(
     [VARIANTS_CREATED]: async ({ variants }: VariantsCreatedPayload) => {
       await call(urls.INVENTORY_URL, REGISTER_VARIANTS, { variants });
     },
-    // Wishlists drop the product. Carts and orders need no message: orders reads a cart's variants from the
-    // catalog (an unknown one shows as no longer sold) and an order line keeps its own name and SKU.
-    [PRODUCT_DELETED]: async ({ productId }: ProductDeletedPayload) => {
+    // Wishlists drop the product; inventory withdraws its variants' open time-sales and drops their alerts.
+    // Carts and orders need no message: orders reads a cart's variants from the catalog (an unknown one shows
+    // as no longer sold) and an order line keeps its own name and SKU.
+    [PRODUCT_DELETED]: async ({ productId, variantIds }: ProductDeletedPayload) => {
       await call(urls.MEMBERS_URL, FORGET_PRODUCT, { productId });
+      await call(urls.INVENTORY_URL, RETIRE_VARIANTS, { variantIds });
+    },
+    [VARIANT_REMOVED]: async ({ variantId }: VariantRemovedPayload) => {
+      await call(urls.INVENTORY_URL, RETIRE_VARIANTS, { variantIds: [variantId] });
     },
   };
 }

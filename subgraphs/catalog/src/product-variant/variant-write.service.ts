@@ -2,7 +2,7 @@ import { conflict, notFound, requireUuid } from '@commerce/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { priceAmount } from '../common/input-rules.js';
 import type { CatalogContext } from '../context.js';
-import { enqueueVariantsCreated } from '../outbox/catalog-outbox.js';
+import { enqueueVariantRemoved, enqueueVariantsCreated } from '../outbox/catalog-outbox.js';
 import { productForChange } from '../product/product-write.service.js';
 import type { Product } from '../product/product.entity.js';
 import { ProductVariant } from './product-variant.entity.js';
@@ -77,7 +77,7 @@ export async function updateProductVariant(
   return variant;
 }
 
-/** Removes a variant; the last one cannot go (delete the product instead). */
+/** Removes a variant; the last one cannot go (delete the product instead). Inventory hears of it through the outbox. */
 export async function removeProductVariant(context: CatalogContext, idArg: string): Promise<string> {
   const id = requireUuid(idArg);
   const productId = await context.em.transactional(async (tx) => {
@@ -85,8 +85,10 @@ export async function removeProductVariant(context: CatalogContext, idArg: strin
     const siblings = await siblingsOf(tx, product);
     if (siblings.length <= 1) throw conflict('A product keeps at least one variant; delete the product instead.');
     tx.remove(variant);
+    enqueueVariantRemoved(tx, { variantId: variant.id });
     return product.id;
   });
+  context.services.outbox.wake();
   await context.services.lowestPrices.invalidate([productId]);
   return id;
 }

@@ -92,15 +92,17 @@ export async function updateProduct(context: CatalogContext, idArg: string, inpu
 }
 
 /**
- * Deletes a product; its variants, likes and sale prices go with it (foreign keys cascade). Members hears of
- * it through the outbox, in the same transaction, and takes it out of wishlists.
+ * Deletes a product; its variants, likes and sale prices go with it (foreign keys cascade). Members and
+ * inventory hear of it through the outbox, in the same transaction: wishlists drop it, its variants' open
+ * time-sales are withdrawn.
  */
 export async function deleteProduct(context: CatalogContext, idArg: string): Promise<string> {
   const id = requireUuid(idArg);
   await context.em.transactional(async (tx) => {
     const product = await productForChange(context, tx, id);
+    const variants = await tx.find(ProductVariant, { product: product.id }, { fields: ['id'] });
     await tx.nativeDelete(Product, { id: product.id });
-    enqueueProductDeleted(tx, { productId: product.id });
+    enqueueProductDeleted(tx, { productId: product.id, variantIds: variants.map((variant) => variant.id) });
   });
   context.services.outbox.wake();
   await context.services.lowestPrices.invalidate([id]);

@@ -34,7 +34,8 @@ export class LowStockAlertResolver {
     return markAlertRead(context, id);
   }
 
-  @FieldResolver(() => ProductVariant, { description: 'The variant that ran low.' })
+  // Nullable, as the alert list must not go blank for a variant deleted before the catalog's message retired it.
+  @FieldResolver(() => ProductVariant, { nullable: true, description: 'The variant that ran low; null once its seller deleted it from the catalog.' })
   variant(@Root() alert: LowStockAlert): ProductVariant {
     return { id: alert.variantId };
   }

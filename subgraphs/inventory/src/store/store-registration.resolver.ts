@@ -1,5 +1,6 @@
-import { Arg, Authorized, Ctx, Directive, Field, ID, InputType, Mutation, Resolver } from 'type-graphql';
+import { Arg, Authorized, Ctx, Directive, Field, ID, InputType, Int, Mutation, Resolver } from 'type-graphql';
 import type { InventoryContext } from '../context.js';
+import { retireVariants } from '../product-variant/variant-retirement.service.js';
 import { registerStore, registerVariants } from './store-registration.service.js';
 
 @Directive('@inaccessible')
@@ -36,5 +37,17 @@ export class StoreRegistrationResolver {
     @Ctx() { em }: InventoryContext,
   ): Promise<boolean> {
     return registerVariants(em, variants);
+  }
+
+  @Directive('@inaccessible')
+  @Authorized('SERVICE')
+  @Mutation(() => Int, {
+    description: 'The catalog deleted these variants: their open time-sales are withdrawn and their low-stock alerts go (internal, catalog only). Answers how many sales it withdrew. Idempotent.',
+  })
+  retireVariants(
+    @Arg('variantIds', () => [ID], { description: 'The deleted variants, at most 1000.' }) variantIds: string[],
+    @Ctx() context: InventoryContext,
+  ): Promise<number> {
+    return retireVariants(context, variantIds);
   }
 }

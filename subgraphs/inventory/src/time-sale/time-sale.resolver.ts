@@ -119,7 +119,8 @@ export class TimeSaleResolver {
     return releaseClaim(context, claimId);
   }
 
-  @FieldResolver(() => ProductVariant, { description: 'The variant on sale.' })
+  // Nullable, as a listing of sales must not go blank for one whose product the seller deleted later.
+  @FieldResolver(() => ProductVariant, { nullable: true, description: 'The variant on sale; null once its seller deleted it from the catalog.' })
   variant(@Root() sale: TimeSale): ProductVariant {
     return { id: sale.variantId };
   }

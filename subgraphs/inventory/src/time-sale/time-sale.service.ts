@@ -13,6 +13,7 @@ import {
   uuidv7,
   type Viewer,
 } from '@commerce/kit';
+import { LockMode } from '@mikro-orm/core';
 import DataLoader from 'dataloader';
 import type { InventoryContext } from '../context.js';
 import { actorOf } from '../stock/stock-actor.js';
@@ -126,17 +127,27 @@ export async function cancelTimeSale(context: InventoryContext, id: string): Pro
   const existing = await context.em.findOne(TimeSale, saleId);
   if (!existing) throw notFound('TimeSale', saleId);
   await requireStoreManager(context, existing.storeId);
-  await context.em.transactional(async (tx) => {
-    const sale = await tx.findOneOrFail(TimeSale, saleId);
-    if (sale.cancelledAt || sale.settledAt) return;
+  await withdrawTimeSale(context, saleId);
+  await context.em.refresh(existing);
+  return existing;
+}
+
+/**
+ * Withdraws a sale whoever asked (its seller, or the catalog for a deleted product); a sale already cancelled or
+ * settled stays as it is. Answers whether this call withdrew it.
+ */
+export async function withdrawTimeSale(context: InventoryContext, saleId: string): Promise<boolean> {
+  const withdrawn = await context.em.transactional(async (tx) => {
+    const sale = await tx.findOneOrFail(TimeSale, saleId, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    if (sale.cancelledAt || sale.settledAt) return false;
     sale.cancelledAt = new Date();
     enqueueTimeSalePrice(tx, null, saleId);
+    return true;
   });
   context.services.outbox.wake();
   const { keeper, engine } = context.services.timeSales;
   if (!(await engine.cancel(saleId))) await keeper.rebuild(saleId);
-  await context.em.refresh(existing);
-  return existing;
+  return withdrawn;
 }
 
 /**
