@@ -1,6 +1,7 @@
 import { graphqlData, graphqlRequest } from '@commerce/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningSupergraph, startSupergraph } from './supergraph-harness.js';
+import { collect, wsClient } from './ws-client.js';
 
 /**
  * A new member opens a store and lists a product, all through the gateway. The subgraphs learn of each other's
@@ -122,6 +123,9 @@ describe('a deleted product', () => {
       seller,
     );
     expect(sale.createTimeSale).toMatchObject({ __typename: 'TimeSale', status: 'ACTIVE' });
+    const client = wsClient(url);
+    const saleEvents = collect(client, `subscription ($id: ID!) { timeSaleChanged(saleId: $id) { status variant { sku } } }`, { id: sale.createTimeSale.id });
+    await new Promise((resolve) => setTimeout(resolve, 500));
 
     const deleted = await graphqlData(url, `mutation ($p: ID!) { deleteProduct(id: $p) }`, { p: productId }, seller);
     expect(deleted.deleteProduct).toBe(productId);
@@ -147,6 +151,12 @@ describe('a deleted product', () => {
     expect(withdrawn.data.timeSale).toEqual({ status: 'CANCELLED', variant: null });
     const sales = await graphqlRequest(url, '{ timeSales(first: 100) { edges { node { id variant { sku } } } } }');
     expect(sales.data.timeSales.edges).toContainEqual({ node: { id: sale.createTimeSale.id, variant: null } });
+    // Its watchers see it withdrawn, with no variant, rather than an error.
+    await saleEvents.waitFor((events) => events.some((event) => event.timeSaleChanged.status === 'CANCELLED'), 10_000);
+    expect(saleEvents.events.at(-1)).toEqual({ timeSaleChanged: { status: 'CANCELLED', variant: null } });
+    expect(saleEvents.errors).toEqual([]);
+    saleEvents.stop();
+    await client.dispose();
 
     // Asking the catalog for the variant's own fields finds nothing; the order still reads whole.
     const history = await graphqlRequest(url, `query ($id: ID!) { order(id: $id) { status lines { name sku variant { sku } } } }`, { id: order.checkout.id }, alice);

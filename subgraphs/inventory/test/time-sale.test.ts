@@ -11,7 +11,7 @@ import { applyClaimEvent, applyClaimEvents, parseStreamEntry } from '../src/time
 import { reconcileTimeSale } from '../src/time-sale/time-sale.state.js';
 import { SYSTEM_ACTOR } from '../src/stock/stock-actor.js';
 import { inStockTransaction } from '../src/stock/stock-transaction.js';
-import { adjust, CATALOG, CREATE_TIME_SALE as CREATE, errorCode, eventually, openShop, openTimeSale, ORDERS, type RunningInventory, SET_THRESHOLD, startInventory, stockOf } from './support/inventory-harness.js';
+import { adjust, ADJUST_STOCK as ADJUST, CATALOG, CREATE_TIME_SALE as CREATE, errorCode, eventually, openShop, openTimeSale, ORDERS, type RunningInventory, SET_THRESHOLD, startInventory, stockOf } from './support/inventory-harness.js';
 import { LowStockAlert } from '../src/low-stock/low-stock-alert.entity.js';
 
 let inventory: RunningInventory;
@@ -102,9 +102,22 @@ describe('claimTimeSale', () => {
     expect((await graphqlData(inventory.url, SALE, { id: saleId })).timeSale.status).toBe('CANCELLED');
     expect(await claim(saleId, randomUUID())).toMatchObject({ __typename: 'Ended', code: 'ENDED' });
     expect(await em().count(LowStockAlert, { variantId })).toBe(0);
+    // Retired: nobody stocks it or opens a new sale of it; units still move for what was sold (settlement).
+    expect(errorCode(await graphqlRequest(inventory.url, CREATE, { input: { variantId, price: 1_000, quantity: 1, perMemberLimit: 1, startsAt: new Date().toISOString(), endsAt: new Date(Date.now() + HOUR).toISOString() } }, shop.owner))).toBe('NOT_FOUND');
+    expect(errorCode(await graphqlRequest(inventory.url, ADJUST, { variantId, delta: 1, reason: 'late delivery' }, shop.owner))).toBe('NOT_FOUND');
     // Another variant's sale is untouched.
     expect(await claim(other.saleId, randomUUID())).toMatchObject({ __typename: 'TimeSaleClaim' });
     expect(errorCode(await graphqlRequest(inventory.url, RETIRE, { ids: ['nope'] }, CATALOG))).toBe('BAD_USER_INPUT');
+  });
+
+  it('finishes a withdrawal whose Redis step failed when the catalog retries the retirement', async () => {
+    const { saleId, variantId } = await newSale({ quantity: 2, perMemberLimit: 1 });
+    // As after a crash between the commit and Redis: PostgreSQL says cancelled, Redis still grants claims.
+    await em().nativeUpdate(TimeSale, { id: saleId }, { cancelledAt: new Date() });
+    expect((await claim(saleId, randomUUID())).__typename).toBe('TimeSaleClaim');
+    const RETIRE = `mutation ($ids: [ID!]!) { retireVariants(variantIds: $ids) }`;
+    expect((await graphqlData(inventory.url, RETIRE, { ids: [variantId] }, CATALOG)).retireVariants).toBe(0);
+    expect(await claim(saleId, randomUUID())).toMatchObject({ __typename: 'Ended', code: 'ENDED' });
   });
 
   it('refuses anonymous callers, and answers each business refusal as a typed result', async () => {

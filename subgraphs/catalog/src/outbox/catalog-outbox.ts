@@ -61,12 +61,13 @@ export function catalogOutboxHandlers(
     [VARIANTS_CREATED]: async ({ variants }: VariantsCreatedPayload) => {
       await call(urls.INVENTORY_URL, REGISTER_VARIANTS, { variants });
     },
-    // Wishlists drop the product; inventory withdraws its variants' open time-sales and drops their alerts.
-    // Carts and orders need no message: orders reads a cart's variants from the catalog (an unknown one shows
-    // as no longer sold) and an order line keeps its own name and SKU.
+    // Inventory withdraws the variants' open time-sales (first: a sale of a deleted product must stop even while
+    // members is down) and drops their alerts; wishlists drop the product. Carts and orders need no message:
+    // orders reads a cart's variants from the catalog (an unknown one shows as no longer sold) and an order line
+    // keeps its own name and SKU.
     [PRODUCT_DELETED]: async ({ productId, variantIds }: ProductDeletedPayload) => {
-      await call(urls.MEMBERS_URL, FORGET_PRODUCT, { productId });
       await call(urls.INVENTORY_URL, RETIRE_VARIANTS, { variantIds });
+      await call(urls.MEMBERS_URL, FORGET_PRODUCT, { productId });
     },
     [VARIANT_REMOVED]: async ({ variantId }: VariantRemovedPayload) => {
       await call(urls.INVENTORY_URL, RETIRE_VARIANTS, { variantIds: [variantId] });

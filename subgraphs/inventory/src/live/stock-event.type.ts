@@ -22,6 +22,7 @@ export class StockEvent {
   @Field(() => Int, { nullable: true, description: "Units left in the variant's time-sale when a claim, release or expiry caused the event; null otherwise." })
   timeSaleRemaining!: number | null;
 
-  @Field(() => ProductVariant, { description: 'The variant, with fields from every subgraph.' })
+  // Nullable: units of a deleted product may still move (a sale's settlement, an expired claim).
+  @Field(() => ProductVariant, { nullable: true, description: 'The variant, with fields from every subgraph; null once its seller deleted it from the catalog.' })
   variant!: ProductVariant;
 }

@@ -7,6 +7,7 @@ import { Field, ID, Int, ObjectType } from 'type-graphql';
 @ObjectType({ description: "A variant's available stock fell below the store's low-stock threshold." })
 @Entity({ tableName: 'low_stock_alert' })
 @Index({ name: 'low_stock_alert_store_id_id_index', properties: ['storeId', 'id'] })
+@Index({ name: 'low_stock_alert_variant_id_index', properties: ['variantId'] })
 export class LowStockAlert {
   [OptionalProps]?: 'createdAt' | 'readAt';
 

@@ -12,7 +12,8 @@ import { LowStockAlert } from './low-stock-alert.entity.js';
  */
 export async function evaluateLowStock(tx: EntityManager, changes: StockChangeSet, level: StockLevel): Promise<void> {
   // Without a store nobody could read the alert; rows get a store when the catalog registers the variant.
-  if (level.storeId === null) return;
+  // A retired variant (deleted from the catalog) is no longer stocked, so its stock never alerts again.
+  if (level.storeId === null || level.retiredAt !== null) return;
   const below = level.available < level.lowStockThreshold;
   if (below === !level.lowStockArmed) return;
   await tx.execute(`update ${table(tx, 'stock_level')} set "low_stock_armed" = ? where "variant_id" = ?`, [!below, level.variantId]);

@@ -17,7 +17,8 @@ async function requireManagedLevel(context: StoreContext, variantId: string): Pr
   requireViewer(context); // UNAUTHENTICATED before anything is looked up
   const id = requireUuid(variantId, 'variantId');
   const level = await readStockLevel(context.em, id);
-  if (!level) throw notFound('StockLevel', id);
+  // A retired variant is one the catalog deleted: there is nothing left to stock.
+  if (!level || level.retiredAt) throw notFound('StockLevel', id);
   const viewer = await requireStoreManager(context, level.storeId);
   return { level, viewer };
 }

@@ -8,7 +8,7 @@ import { StockLevel, type StockLevelRow } from './stock-level.entity.js';
 import { StockMovementKind } from './stock-movement-kind.js';
 import { StockMovement } from './stock-movement.entity.js';
 
-export const STOCK_LEVEL_COLUMNS = `"variant_id", "store_id", "on_hand", "reserved", "low_stock_threshold", "low_stock_armed", "updated_at"`;
+export const STOCK_LEVEL_COLUMNS = `"variant_id", "store_id", "on_hand", "reserved", "low_stock_threshold", "low_stock_armed", "updated_at", "retired_at"`;
 
 export interface StockChange {
   variantId: string;

@@ -15,6 +15,7 @@ export interface StockLevelRow {
   low_stock_threshold: number;
   low_stock_armed: boolean;
   updated_at: Date | string;
+  retired_at: Date | string | null;
 }
 
 @ObjectType({ description: 'How many units of a variant the shop holds and how many of them are still free to sell.' })
@@ -24,7 +25,7 @@ export interface StockLevelRow {
 @Check({ name: 'stock_level_reserved_within_on_hand_check', expression: 'reserved <= on_hand' })
 @Check({ name: 'stock_level_low_stock_threshold_check', expression: 'low_stock_threshold >= 0' })
 export class StockLevel {
-  [OptionalProps]?: 'reserved' | 'lowStockThreshold' | 'lowStockArmed' | 'storeId' | 'updatedAt' | 'available';
+  [OptionalProps]?: 'reserved' | 'lowStockThreshold' | 'lowStockArmed' | 'storeId' | 'updatedAt' | 'available' | 'retiredAt';
 
   /** The catalog's variant id: inventory keeps one row per variant and never reads the catalog's tables. */
   @PrimaryKey({ type: 'uuid' })
@@ -59,6 +60,13 @@ export class StockLevel {
   @Property({ type: 'timestamptz', defaultRaw: 'now()', onUpdate: () => new Date() })
   updatedAt: Date = new Date();
 
+  /**
+   * When the catalog deleted the variant (retireVariants). The row and its ledger stay as history and units may
+   * still come back to it (a settlement, a return), but nobody may stock it, alert on it or sell it in a new sale.
+   */
+  @Property({ type: 'timestamptz', nullable: true })
+  retiredAt: Date | null = null;
+
   @Field(() => Int, { description: 'Units that can still be sold: onHand minus reserved.' })
   get available(): number {
     return this.onHand - this.reserved;
@@ -74,6 +82,7 @@ export class StockLevel {
     level.lowStockThreshold = row.low_stock_threshold;
     level.lowStockArmed = row.low_stock_armed;
     level.updatedAt = new Date(row.updated_at);
+    level.retiredAt = row.retired_at === null ? null : new Date(row.retired_at);
     return level;
   }
 

@@ -81,7 +81,7 @@ export async function createTimeSale(context: InventoryContext, input: CreateTim
   if (input.endsAt.getTime() <= Date.now()) throw badUserInput('endsAt must be in the future.', 'endsAt');
   if (input.endsAt.getTime() - input.startsAt.getTime() > MAX_WINDOW_MS) throw badUserInput('A sale may last at most 31 days.', 'endsAt');
   const level = await readStockLevel(context.em, variantId);
-  if (!level) throw notFound('ProductVariant', variantId);
+  if (!level || level.retiredAt) throw notFound('ProductVariant', variantId);
   const viewer = await requireStoreManager(context, level.storeId);
 
   const sale = await inStockTransaction(context, async (tx, changes) => {
@@ -99,6 +99,8 @@ export async function createTimeSale(context: InventoryContext, input: CreateTim
       const current = await readStockLevel(tx, variantId);
       return InsufficientStock.of(input.quantity, current?.available ?? 0);
     }
+    // Checked again on the row the set-aside locked: a retirement that committed meanwhile wins (see retireVariants).
+    if (setAside.retiredAt) throw notFound('ProductVariant', variantId);
     const created = tx.create(TimeSale, {
       id,
       variantId,

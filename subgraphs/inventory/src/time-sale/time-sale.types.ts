@@ -173,7 +173,8 @@ export class TimeSaleEvent {
   @Field({ description: 'When the change happened (Redis server time).' })
   at!: Date;
 
-  @Field(() => ProductVariant, { description: 'The variant on sale.' })
+  // Nullable: withdrawing the sale of a deleted product publishes an event whose variant the catalog no longer has.
+  @Field(() => ProductVariant, { nullable: true, description: 'The variant on sale; null once its seller deleted it from the catalog.' })
   variant!: ProductVariant;
 }
 

@@ -1,8 +1,9 @@
 import { OptionalProps } from '@mikro-orm/core';
-import { Entity, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
+import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 
 /** A product on a member's wishlist; the pair is the key, so adding twice is a no-op. */
 @Entity({ tableName: 'wishlist_item' })
+@Index({ name: 'wishlist_item_product_id_index', properties: ['productId'] })
 export class WishlistItem {
   [OptionalProps]?: 'createdAt';
 
