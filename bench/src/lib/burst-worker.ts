@@ -23,6 +23,7 @@ const headersFor = (i: number) => ({
   ...(spec.authorizations.length ? { authorization: spec.authorizations[i % spec.authorizations.length]! } : {}),
 });
 
+let warmupErrors = 0;
 if (process.env.BENCH_BURST_COLD !== '1') {
   const until = performance.now() + spec.warmup.durationMs;
   let seq = 0;
@@ -30,8 +31,13 @@ if (process.env.BENCH_BURST_COLD !== '1') {
     Array.from({ length: spec.connections }, async () => {
       while (performance.now() < until) {
         const n = seq++;
-        const response = await pool.request({ method: 'POST', path: spec.warmup.path, headers: headersFor(n), body: spec.warmup.body.replaceAll('__SEQ__', `w${process.pid}-${n}`) });
-        await response.body.text();
+        try {
+          const response = await pool.request({ method: 'POST', path: spec.warmup.path, headers: headersFor(n), body: spec.warmup.body.replaceAll('__SEQ__', `w${process.pid}-${n}`) });
+          await response.body.text();
+          if (response.statusCode !== 200) warmupErrors++;
+        } catch {
+          warmupErrors++; // counted and reported; a failed warm-up request must not end the run
+        }
       }
     }),
   );
@@ -70,5 +76,5 @@ await Promise.all(
   }),
 );
 const wallMs = performance.now() - started;
-console.log(`RESULT ${JSON.stringify({ outcomes, latencies, wallMs, firstError })}`);
+console.log(`RESULT ${JSON.stringify({ outcomes, latencies, wallMs, firstError, warmupErrors })}`);
 await pool.close();

@@ -63,7 +63,7 @@ function burst(url: string, body: string, authorizations: string[], warmup: { ur
   });
   // The machine's steal is read over the burst itself, from the worker's "BURSTING" line (after its warm-up).
   let before = machineTicks();
-  return new Promise<{ outcomes: Record<string, number>; latencies: number[]; wallMs: number; firstError?: string; stealPercent: number }>((resolve, reject) => {
+  return new Promise<{ outcomes: Record<string, number>; latencies: number[]; wallMs: number; firstError?: string; warmupErrors: number; stealPercent: number }>((resolve, reject) => {
     createInterface({ input: child.stdout! }).on('line', (line) => {
       if (line === 'BURSTING') before = machineTicks();
       else if (line.startsWith('RESULT ')) resolve({ ...JSON.parse(line.slice(7)), stealPercent: stealPercent(before, machineTicks()) });
@@ -165,6 +165,7 @@ try {
     burstResults[target.name] = { ...result, latencies: undefined, remaining, oversell };
     burstRows.push([target.name, buyers, successes, result.outcomes.SoldOut ?? 0, other, result.outcomes.RATE_LIMITED ?? 0, result.outcomes.error ?? 0, oversell, remaining, percentile(sorted, 0.5), percentile(sorted, 0.99), result.wallMs / 1000, result.stealPercent]);
     if (result.firstError) console.log(`  first error: ${result.firstError}`);
+    if (result.warmupErrors) console.log(`  warm-up errors: ${result.warmupErrors}`);
   }
   printTable(
     `time-sale burst: ${buyers} concurrent buyers vs ${units} units (client: 1000 connections, warmed up)`,
