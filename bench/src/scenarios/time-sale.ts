@@ -11,6 +11,7 @@
  */
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
+import { createRedis } from '@commerce/kit';
 import { asMember, createTestDatabase, freePort, graphqlData, type TestDatabase } from '@commerce/testkit';
 import { runLoad } from '../lib/load.js';
 import { machineTicks, spawnTs, stealPercent, stop, waitForLine } from '../lib/processes.js';
@@ -72,7 +73,18 @@ function burst(url: string, body: string, authorizations: string[], warmup: { ur
   });
 }
 
+/**
+ * Redis's own time in Lua scripts so far (INFO commandstats: EVALSHA calls and microseconds). All of a sale's keys
+ * live on one Redis shard, so a script's time per claim is what bounds one sale's claims per second however many
+ * gateways and subgraphs serve them.
+ */
+async function scriptTime(redis: ReturnType<typeof createRedis>): Promise<{ calls: number; usec: number }> {
+  const match = /cmdstat_evalsha:calls=(\d+),usec=(\d+)/.exec(await redis.info('commandstats'));
+  return { calls: Number(match?.[1] ?? 0), usec: Number(match?.[2] ?? 0) };
+}
+
 let subgraphs: Running<SubgraphsInfo> | undefined;
+let redisStats: ReturnType<typeof createRedis> | undefined;
 let gateway: Running<{ url: string }> | undefined;
 const peerGateways: Running<{ url: string }>[] = [];
 let database: TestDatabase | undefined;
@@ -201,23 +213,30 @@ try {
     { name: 'empty HTTP handler', pid: empty.pid, stages: [[{ url: empty.url, body: '{}' }]] },
   );
   const gatewayPids = new Set([gateway.pid, ...peerGateways.map((peer) => peer.pid)]);
+  redisStats = createRedis({ url: subgraphs.info.redisUrl, keyPrefix: '' });
   for (const target of sustainedTargets) {
     console.log(`sustained → ${target.name}`);
+    const scriptsBefore = await scriptTime(redisStats);
     const result = await runLoad({ stages: target.stages, concurrency: clients, warmupMs: 2_000, durationMs }, [target.pid, subgraphs.pid]);
+    const scriptsAfter = await scriptTime(redisStats);
+    const scriptCalls = scriptsAfter.calls - scriptsBefore.calls;
+    // Averaged over warm-up and measurement alike (a per-call figure); claims are nearly all of the calls.
+    const redisUsPerScript = scriptCalls > result.requests / 2 ? (scriptsAfter.usec - scriptsBefore.usec) / scriptCalls : null;
     const sorted = sortNumbers(result.latencies);
-    const row = { rps: result.requests / result.seconds, p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), errors: result.errors, cpu: result.cpuPercent[target.pid], subgraphsCpu: result.cpuPercent[subgraphs.pid], steal: result.stealPercent };
+    const row = { rps: result.requests / result.seconds, p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), errors: result.errors, cpu: result.cpuPercent[target.pid], subgraphsCpu: result.cpuPercent[subgraphs.pid], redisUsPerScript, steal: result.stealPercent };
     sustainedResults[target.name] = { ...row, firstError: result.firstError };
     const throughGateway = gatewayPids.has(target.pid);
-    sustainedRows.push([target.name, clients, row.rps, row.p50, row.p99, row.errors, row.cpu, throughGateway ? row.subgraphsCpu : null, row.steal]);
+    sustainedRows.push([target.name, clients, row.rps, row.p50, row.p99, row.errors, row.cpu, throughGateway ? row.subgraphsCpu : null, row.redisUsPerScript, row.steal]);
     if (result.firstError) console.log(`  first error: ${result.firstError}`);
   }
   printTable(
     `time-sale sustained: ${clients} closed-loop clients, ${durationMs / 1000} s`,
-    ['target', 'clients', 'claims/s', 'p50 ms', 'p99 ms', 'errors', 'server CPU %', 'subgraphs CPU %', 'steal %'],
+    ['target', 'clients', 'claims/s', 'p50 ms', 'p99 ms', 'errors', 'server CPU %', 'subgraphs CPU %', 'Redis µs/script', 'steal %'],
     sustainedRows,
   );
   await writeResults('time-sale', { settings: { buyers, units, clients, durationMs, members: emails.length }, burst: burstResults, sustained: sustainedResults });
 } finally {
+  await redisStats?.quit();
   await Promise.allSettled(baselines.map((b) => stop(b.child)));
   await database?.drop();
   await gateway?.stop();
