@@ -130,7 +130,7 @@ describe('a deleted product', () => {
     const deleted = await graphqlData(url, `mutation ($p: ID!) { deleteProduct(id: $p) }`, { p: productId }, seller);
     expect(deleted.deleteProduct).toBe(productId);
 
-    // Members hears of it through catalog's outbox; the page never breaks meanwhile, the list just loses it.
+    // Members hears of it through catalog's outbox and the list loses it (before that it held a null: see the next test).
     const wishlist = await eventually(
       () => graphqlRequest(url, '{ me { name wishlist { id name } } }', {}, alice),
       (response) => !response.data?.me?.wishlist.some((item: any) => item === null || item.id === productId),

@@ -221,7 +221,8 @@ try {
     const scriptsAfter = await scriptTime(redisStats);
     const scriptCalls = scriptsAfter.calls - scriptsBefore.calls;
     // Averaged over warm-up and measurement alike (a per-call figure); claims are nearly all of the calls.
-    const redisUsPerScript = scriptCalls > result.requests / 2 ? (scriptsAfter.usec - scriptsBefore.usec) / scriptCalls : null;
+    const claimsInRedis = gatewayPids.has(target.pid) || target.pid === engineBig.pid;
+    const redisUsPerScript = claimsInRedis && scriptCalls > 0 ? (scriptsAfter.usec - scriptsBefore.usec) / scriptCalls : null;
     const sorted = sortNumbers(result.latencies);
     const row = { rps: result.requests / result.seconds, p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), errors: result.errors, cpu: result.cpuPercent[target.pid], subgraphsCpu: result.cpuPercent[subgraphs.pid], redisUsPerScript, steal: result.stealPercent };
     sustainedResults[target.name] = { ...row, firstError: result.firstError };

@@ -35,6 +35,7 @@ const FOR_CHECKOUT = `query ($id: ID!) { timeSaleClaimForCheckout(claimId: $id) 
   claimId saleId memberId variantId quantity unitPrice currency expiresAt status } }`;
 const CONSUME = `mutation ($id: ID!, $key: String!) { consumeTimeSaleClaim(claimId: $id, orderKey: $key) }`;
 const RELEASE_CLAIM = `mutation ($id: ID!) { releaseTimeSaleClaim(claimId: $id) }`;
+const RETIRE = `mutation ($ids: [ID!]!) { retireVariants(variantIds: $ids) }`;
 
 const services = () => inventory.services.timeSales;
 const em = () => inventory.app.orm.em.fork();
@@ -94,7 +95,6 @@ describe('claimTimeSale', () => {
     await adjust(inventory.url, shop.owner, variantId, -1);
     expect(await em().count(LowStockAlert, { variantId })).toBe(1);
 
-    const RETIRE = `mutation ($ids: [ID!]!) { retireVariants(variantIds: $ids) }`;
     expect(errorCode(await graphqlRequest(inventory.url, RETIRE, { ids: [variantId] }, shop.owner))).toBe('FORBIDDEN');
     expect((await graphqlData(inventory.url, RETIRE, { ids: [variantId, randomUUID()] }, CATALOG)).retireVariants).toBe(1);
     expect((await graphqlData(inventory.url, RETIRE, { ids: [variantId] }, CATALOG)).retireVariants).toBe(0);
@@ -115,7 +115,6 @@ describe('claimTimeSale', () => {
     // As after a crash between the commit and Redis: PostgreSQL says cancelled, Redis still grants claims.
     await em().nativeUpdate(TimeSale, { id: saleId }, { cancelledAt: new Date() });
     expect((await claim(saleId, randomUUID())).__typename).toBe('TimeSaleClaim');
-    const RETIRE = `mutation ($ids: [ID!]!) { retireVariants(variantIds: $ids) }`;
     expect((await graphqlData(inventory.url, RETIRE, { ids: [variantId] }, CATALOG)).retireVariants).toBe(0);
     expect(await claim(saleId, randomUUID())).toMatchObject({ __typename: 'Ended', code: 'ENDED' });
   });

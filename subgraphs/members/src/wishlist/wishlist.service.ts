@@ -1,5 +1,6 @@
 import { badUserInput, requireUuid } from '@commerce/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { WishlistItem } from './wishlist-item.entity.js';
 
 export const MAX_WISHLIST_SIZE = 500;
 
@@ -26,9 +27,6 @@ export async function removeFromWishlist(em: EntityManager, memberId: string, pr
 }
 
 /** A product the catalog deleted leaves every wishlist (idempotent); returns how many wishlists held it. */
-export async function forgetProduct(em: EntityManager, productId: string): Promise<number> {
-  const rows = await em.execute<{ member_id: string }[]>(`delete from "members"."wishlist_item" where "product_id" = ? returning "member_id"`, [
-    requireUuid(productId, 'productId'),
-  ]);
-  return rows.length;
+export function forgetProduct(em: EntityManager, productId: string): Promise<number> {
+  return em.nativeDelete(WishlistItem, { productId: requireUuid(productId, 'productId') });
 }
