@@ -8,14 +8,18 @@
  * BENCH_TS_MEMBERS (20) signed-up members, in turn, each claim with its own idempotency key. The sustained table also
  * has our gateway with its direct path off (DIRECT_FETCH=false) and with its subgraph batching off
  * (SUBGRAPH_BATCHING=false), to show what each buys in the same run.
+ *
+ * Everything runs in BENCH_ROUNDS (3) interleaved rounds, each with fresh sales, the targets' order rotating from
+ * round to round: the host's speed drifts by tens of percent from minute to minute, so a ratio is only read from
+ * windows measured close together, and the rounds show how far it moves.
  */
-import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { createRedis } from '@commerce/kit';
 import { asMember, createTestDatabase, freePort, graphqlData, type TestDatabase } from '@commerce/testkit';
-import { runLoad } from '../lib/load.js';
-import { machineTicks, spawnTs, stealPercent, stop, waitForLine } from '../lib/processes.js';
-import { benchDir, type Cell, envNumber, percentile, printTable, sleep, sortNumbers, writeResults } from '../lib/report.js';
+import { burst, type BurstResult } from '../lib/burst.js';
+import { type MeasuredLoad, runLoad, summarize } from '../lib/load.js';
+import { spawnTs, stop, waitForLine } from '../lib/processes.js';
+import { benchDir, type Cell, envNumber, median, percentile, printTable, sleep, sortNumbers, writeResults } from '../lib/report.js';
 import { mapLimit } from '../lib/seed.js';
 import { type Running, startGateway, startSubgraphs, type SubgraphsInfo } from '../lib/supergraph.js';
 
@@ -24,6 +28,7 @@ const units = envNumber('BENCH_TS_UNITS', 1_000);
 const clients = envNumber('BENCH_TS_CLIENTS', 500);
 const extraMembers = envNumber('BENCH_TS_MEMBERS', 20);
 const durationMs = envNumber('BENCH_DURATION_S', 10) * 1000;
+const rounds = envNumber('BENCH_ROUNDS', 3);
 const BIG = 1_000_000;
 
 /**
@@ -48,30 +53,7 @@ async function baseline(mode: 'empty' | 'rowlock' | 'engine', database?: TestDat
   await waitForLine(child, 'READY', mode);
   return { child, pid: child.pid!, url: `http://127.0.0.1:${port}/graphql`, origin: `http://127.0.0.1:${port}` };
 }
-
-function burst(url: string, body: string, authorizations: string[], warmup: { url: string; body: string }) {
-  const warmupUrl = new URL(warmup.url);
-  if (warmupUrl.origin !== new URL(url).origin) throw new Error('the warm-up must use the burst target\'s origin');
-  const child = spawnTs(join(benchDir, 'src/lib/burst-worker.ts'), {
-    BENCH_BURST: JSON.stringify({
-      url,
-      body,
-      authorizations,
-      count: buyers,
-      connections: Math.min(buyers, 1_000),
-      warmup: { path: warmupUrl.pathname, body: warmup.body, durationMs: 3_000 },
-    }),
-  });
-  // The machine's steal is read over the burst itself, from the worker's "BURSTING" line (after its warm-up).
-  let before = machineTicks();
-  return new Promise<{ outcomes: Record<string, number>; latencies: number[]; wallMs: number; firstError?: string; warmupErrors: number; stealPercent: number }>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      if (line === 'BURSTING') before = machineTicks();
-      else if (line.startsWith('RESULT ')) resolve({ ...JSON.parse(line.slice(7)), stealPercent: stealPercent(before, machineTicks()) });
-    });
-    child.once('exit', (code) => code !== 0 && reject(new Error(`burst worker exited ${code}`)));
-  });
-}
+type Baseline = Awaited<ReturnType<typeof baseline>>;
 
 /**
  * Redis's own time in Lua scripts so far (INFO commandstats: EVALSHA calls and microseconds). All of a sale's keys
@@ -83,14 +65,22 @@ async function scriptTime(redis: ReturnType<typeof createRedis>): Promise<{ call
   return { calls: Number(match?.[1] ?? 0), usec: Number(match?.[2] ?? 0) };
 }
 
+/** The round's targets in turn, starting one further along each round. */
+const rotated = <T>(items: T[], round: number) => items.map((_, i) => items[(i + round) % items.length]!);
+const ratioText = (values: number[]) => values.map((value) => `${value.toFixed(2)}x`).join(', ');
+
 let subgraphs: Running<SubgraphsInfo> | undefined;
 let redisStats: ReturnType<typeof createRedis> | undefined;
 let gateway: Running<{ url: string }> | undefined;
 const peerGateways: Running<{ url: string }>[] = [];
 let database: TestDatabase | undefined;
-const baselines: { child: ReturnType<typeof spawnTs> }[] = [];
+const baselines = new Set<Baseline>();
+const stopBaseline = async (running: Baseline) => {
+  baselines.delete(running);
+  await stop(running.child);
+};
 try {
-  console.log(`time-sale scenario: ${buyers} buyers vs ${units} units, then ${clients} clients for ${durationMs / 1000} s; booting…`);
+  console.log(`time-sale scenario: ${buyers} buyers vs ${units} units, then ${clients} clients for ${durationMs / 1000} s, ${rounds} rounds; booting…`);
   // A few members stand in for thousands of buyers, so inventory's per-member claim rate limit is turned off
   // (TIME_SALE_CLAIM_RATE_LIMIT=0), and so are the gateway's (startGateway); BENCH_TS_RATE_LIMIT=1 keeps both
   // defaults, except the gateway's limits on signing the bench's buyers up and in from one address.
@@ -98,10 +88,12 @@ try {
   const gatewayLimits: Record<string, string> = process.env.BENCH_TS_RATE_LIMIT === '1' ? { RATE_LIMITS: 'signUp:address=0,logIn:address=0' } : {};
   // BENCH_CPU_PROF=1: profile our gateway and the subgraphs (files in bench/results/profiles).
   const profile = process.env.BENCH_CPU_PROF === '1' ? ['--cpu-prof', '--cpu-prof-dir', join(benchDir, 'results/profiles')] : [];
-  subgraphs = await startSubgraphs('bench_timesale', { stores: 1, productsPerStore: 1, variantsPerProduct: 4, initialStock: BIG + units }, limit, profile);
+  // Two variants for the big sales, then two per round for its burst sales (ours and the engine's).
+  const variantsPerProduct = 2 + 2 * rounds;
+  subgraphs = await startSubgraphs('bench_timesale', { stores: 1, productsPerStore: 1, variantsPerProduct, initialStock: BIG + units }, limit, profile);
   gateway = await startGateway('ours', subgraphs.info, { MAX_WS_CONNECTIONS: '100', ...gatewayLimits }, profile);
   const url = gateway.info.url;
-  const [burstVariant, bigVariant, engineBurstVariant, engineBigVariant] = subgraphs.info.seeded.variants;
+  const [bigVariant, engineBigVariant, ...burstVariants] = subgraphs.info.seeded.variants;
 
   // Buyers: the demo customers and a few new members, logged in through the gateway.
   const emails = ['alice@demo.commerce', 'bob@demo.commerce'];
@@ -118,7 +110,7 @@ try {
     return `Bearer ${data.logIn.accessToken}`;
   });
 
-  const createSale = async (variant: typeof burstVariant, quantity: number) => {
+  const createSale = async (variant: typeof bigVariant, quantity: number) => {
     const startsAt = new Date(Date.now() + 2_000);
     const data = await graphqlData(
       subgraphs!.info.subgraphUrls.inventory!,
@@ -129,116 +121,201 @@ try {
     if (data.createTimeSale.__typename !== 'TimeSale') throw new Error(`createTimeSale: ${JSON.stringify(data.createTimeSale)}`);
     return data.createTimeSale.id as string;
   };
-  const burstSale = await createSale(burstVariant, units);
   const bigSale = await createSale(bigVariant, BIG);
-  const engineBurstSale = await createSale(engineBurstVariant, units);
   const engineBigSale = await createSale(engineBigVariant, BIG);
+  const burstSales = await mapLimit([...Array(rounds).keys()], 1, async (round) => ({
+    ours: await createSale(burstVariants[2 * round], units),
+    engine: await createSale(burstVariants[2 * round + 1], units),
+  }));
   await sleep(2_500);
+  const startBaseline = async (...args: Parameters<typeof baseline>) => {
+    const running = await baseline(...args);
+    baselines.add(running);
+    return running;
+  };
   const engineOn = (saleId: string) =>
-    baseline('engine', undefined, 0, {
+    startBaseline('engine', undefined, 0, {
       BENCH_REDIS_URL: subgraphs!.info.redisUrl,
       BENCH_REDIS_PREFIX: subgraphs!.info.redisKeyPrefix,
       BENCH_SALE_ID: saleId,
       BENCH_WARMUP_SALE_ID: engineBigSale,
     });
-
   database = await createTestDatabase('bench_ts_naive');
-  const rowlock = await baseline('rowlock', database);
-  const empty = await baseline('empty');
-  const engine = await engineOn(engineBurstSale);
-  baselines.push(rowlock, empty, engine);
+  const empty = await startBaseline('empty');
 
-  // Burst.
+  // Burst. Each target is warmed up first with the same claims on another sale, for 3 s from the burst's own client
+  // on its own 1,000 connections (a shop's servers are warm and its buyers' connections open when a sale opens; a
+  // process that just started would be measured compiling its code, and a cold client opening a thousand sockets).
+  // Every round bursts on fresh units: a new sale through the gateway and for the engine, a refilled row lock.
+  type BurstTarget = { name: string; run: (round: number) => Promise<{ result: BurstResult; remaining: number | null }> };
+  const burstTargets: BurstTarget[] = [
+    {
+      name: 'ours: claimTimeSale via gateway',
+      run: async (round) => {
+        const saleId = burstSales[round]!.ours;
+        const result = await burst({ url, body: CLAIM(saleId), authorizations, count: buyers, warmup: { url, body: CLAIM(bigSale) } });
+        const data = await graphqlData(url, `query ($id: ID!) { timeSale(id: $id) { remaining } }`, { id: saleId });
+        return { result, remaining: data.timeSale.remaining as number };
+      },
+    },
+    ...(['rowlock', 'engine'] as const).map((mode) => ({
+      name: mode === 'rowlock' ? 'naive PostgreSQL row lock' : 'claim engine (Lua), bare handler',
+      run: async (round: number) => {
+        const target = mode === 'rowlock' ? await startBaseline('rowlock', database) : await engineOn(burstSales[round]!.engine);
+        try {
+          const result = await burst({ url: target.url, body: '{}', authorizations: [], count: buyers, warmup: { url: `${target.origin}/warmup`, body: '{}' } });
+          const remaining = (await (await fetch(`${target.origin}/remaining`)).json()).remaining as number;
+          return { result, remaining };
+        } finally {
+          await stopBaseline(target);
+        }
+      },
+    })),
+    {
+      name: 'empty HTTP handler',
+      run: async () => ({ result: await burst({ url: empty.url, body: '{}', authorizations: [], count: buyers, warmup: { url: empty.url, body: '{}' } }), remaining: null }),
+    },
+  ];
+  const bursts = new Map(burstTargets.map((target) => [target.name, [] as { result: BurstResult; remaining: number | null }[]]));
+  for (let round = 0; round < rounds; round++) {
+    for (const target of rotated(burstTargets, round)) {
+      console.log(`round ${round + 1}/${rounds} burst → ${target.name}`);
+      const outcome = await target.run(round);
+      bursts.get(target.name)!.push(outcome);
+      if (outcome.result.firstError) console.log(`  first error: ${outcome.result.firstError}`);
+      if (outcome.result.warmupErrors) console.log(`  warm-up errors: ${outcome.result.warmupErrors}`);
+    }
+  }
   const burstRows: Cell[][] = [];
   const burstResults: Record<string, unknown> = {};
-  // Each target is warmed up first with the same claims on another sale, for 3 s from the burst's own client on its
-  // own 1,000 connections (a shop's servers are warm and its buyers' connections open when a sale opens; a process
-  // that just started would be measured compiling its code, and a cold client opening a thousand sockets).
-  const targets = [
-    { name: 'ours: claimTimeSale via gateway', url, body: CLAIM(burstSale), auth: authorizations, warmup: { url, body: CLAIM(bigSale) } },
-    { name: 'naive PostgreSQL row lock', url: rowlock.url, body: '{}', auth: [], warmup: { url: `${rowlock.origin}/warmup`, body: '{}' } },
-    { name: 'claim engine (Lua), bare handler', url: engine.url, body: '{}', auth: [], warmup: { url: `${engine.origin}/warmup`, body: '{}' } },
-    { name: 'empty HTTP handler', url: empty.url, body: '{}', auth: [], warmup: { url: empty.url, body: '{}' } },
-  ];
-  for (const target of targets) {
-    console.log(`burst → ${target.name}`);
-    const result = await burst(target.url, target.body, target.auth, target.warmup);
-    const successes = result.outcomes.TimeSaleClaim ?? 0;
-    let remaining: number | null = null;
-    if (target.url === url) {
-      remaining = (await graphqlData(url, `query ($id: ID!) { timeSale(id: $id) { remaining } }`, { id: burstSale })).timeSale.remaining;
-    } else if (target.url !== empty.url) {
-      const origin = target.url === rowlock.url ? rowlock.origin : engine.origin;
-      remaining = (await (await fetch(`${origin}/remaining`)).json()).remaining;
-    }
-    const oversell = target.url === empty.url ? null : Math.max(0, successes - units) + Math.max(0, -(remaining ?? 0));
-    const sorted = sortNumbers(result.latencies);
-    const other = Object.entries(result.outcomes).filter(([k]) => !['TimeSaleClaim', 'SoldOut', 'error', 'RATE_LIMITED'].includes(k)).reduce((s, [, n]) => s + n, 0);
-    burstResults[target.name] = { ...result, latencies: undefined, remaining, oversell };
-    burstRows.push([target.name, buyers, successes, result.outcomes.SoldOut ?? 0, other, result.outcomes.RATE_LIMITED ?? 0, result.outcomes.error ?? 0, oversell, remaining, percentile(sorted, 0.5), percentile(sorted, 0.99), result.wallMs / 1000, result.stealPercent]);
-    if (result.firstError) console.log(`  first error: ${result.firstError}`);
-    if (result.warmupErrors) console.log(`  warm-up errors: ${result.warmupErrors}`);
+  for (const target of burstTargets) {
+    const outcomes = bursts.get(target.name)!;
+    const isEmpty = target.name === 'empty HTTP handler';
+    const count = (key: string) => outcomes.reduce((sum, { result }) => sum + (result.outcomes[key] ?? 0), 0);
+    const successes = count('TimeSaleClaim');
+    // Oversell: more successes than units in a round, or a negative count left.
+    const oversell = isEmpty ? null : outcomes.reduce((sum, { result, remaining }) => sum + Math.max(0, (result.outcomes.TimeSaleClaim ?? 0) - units) + Math.max(0, -(remaining ?? 0)), 0);
+    const other = outcomes.reduce((sum, { result }) => sum + Object.entries(result.outcomes).filter(([k]) => !['TimeSaleClaim', 'SoldOut', 'error', 'RATE_LIMITED'].includes(k)).reduce((s, [, n]) => s + n, 0), 0);
+    const perRound = outcomes.map(({ result }) => {
+      const sorted = sortNumbers(result.latencies);
+      return { p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), wallS: result.wallMs / 1000, steal: result.stealPercent };
+    });
+    const p99s = perRound.map((r) => r.p99);
+    burstResults[target.name] = { rounds: outcomes.map(({ result, remaining }, i) => ({ ...result, latencies: undefined, remaining, ...perRound[i] })), oversell };
+    burstRows.push([
+      target.name,
+      buyers * outcomes.length,
+      successes,
+      count('SoldOut'),
+      other,
+      count('RATE_LIMITED'),
+      count('error'),
+      oversell,
+      isEmpty ? null : Math.max(...outcomes.map(({ remaining }) => remaining ?? 0)),
+      median(perRound.map((r) => r.p50)),
+      median(p99s),
+      `${Math.round(Math.min(...p99s))}-${Math.round(Math.max(...p99s))}`,
+      median(perRound.map((r) => r.wallS)),
+      `${Math.min(...perRound.map((r) => r.steal)).toFixed(1)}-${Math.max(...perRound.map((r) => r.steal)).toFixed(1)}`,
+    ]);
   }
   printTable(
-    `time-sale burst: ${buyers} concurrent buyers vs ${units} units (client: 1000 connections, warmed up)`,
-    ['target', 'requests', 'successes', 'sold out', 'other typed', 'rate limited', 'errors', 'oversell', 'remaining', 'p50 ms', 'p99 ms', 'wall s', 'steal %'],
+    `time-sale burst: ${buyers} concurrent buyers vs ${units} units, ${rounds} rounds (client: 1000 connections, warmed up); counts summed, times the median round`,
+    ['target', 'requests', 'successes', 'sold out', 'other typed', 'rate limited', 'errors', 'oversell', 'max remaining', 'p50 ms', 'p99 ms', 'p99 range', 'wall s', 'steal %'],
     burstRows,
   );
 
   // Sustained: a sale too big to sell out; the row-lock baseline gets as many units.
-  await stop(rowlock.child);
-  const rowlockBig = await baseline('rowlock', database, BIG * 1000);
-  await stop(engine.child);
+  const rowlockBig = await startBaseline('rowlock', database, BIG * 1000);
   const engineBig = await engineOn(engineBigSale);
-  baselines.push(rowlockBig, engineBig);
-  const sustainedRows: Cell[][] = [];
-  const sustainedResults: Record<string, unknown> = {};
   // Our gateway again with one of its paths off: the direct path (every claim through Apollo Server and the plan
   // executor), or the batching of subgraph calls (every claim its own HTTP request to inventory).
   const peers: { name: string; env: Record<string, string> }[] = [
     { name: 'ours, direct path off', env: { DIRECT_FETCH: 'false' } },
     { name: 'ours, subgraph batching off', env: { SUBGRAPH_BATCHING: 'false' } },
   ];
-  const sustainedTargets: { name: string; pid: number; stages: { url: string; body: string; authorizations?: string[] }[][] }[] = [
-    { name: 'ours: claimTimeSale via gateway', pid: gateway.pid, stages: [[{ url, body: CLAIM(bigSale), authorizations }]] },
+  const OURS = 'ours: claimTimeSale via gateway';
+  const ROW_LOCK = 'naive PostgreSQL row lock';
+  const EMPTY = 'empty HTTP handler';
+  const sustainedTargets: { name: string; pid: number; url: string; body: string; authorizations?: string[] }[] = [
+    { name: OURS, pid: gateway.pid, url, body: CLAIM(bigSale), authorizations },
   ];
   for (const peer of peers) {
     const running = await startGateway('ours', subgraphs.info, { MAX_WS_CONNECTIONS: '100', ...peer.env, ...gatewayLimits });
     peerGateways.push(running);
-    sustainedTargets.push({ name: peer.name, pid: running.pid, stages: [[{ url: running.info.url, body: CLAIM(bigSale), authorizations }]] });
+    sustainedTargets.push({ name: peer.name, pid: running.pid, url: running.info.url, body: CLAIM(bigSale), authorizations });
   }
   sustainedTargets.push(
-    { name: 'naive PostgreSQL row lock', pid: rowlockBig.pid, stages: [[{ url: rowlockBig.url, body: '{}' }]] },
-    { name: 'claim engine (Lua), bare handler', pid: engineBig.pid, stages: [[{ url: engineBig.url, body: '{}' }]] },
-    { name: 'empty HTTP handler', pid: empty.pid, stages: [[{ url: empty.url, body: '{}' }]] },
+    { name: ROW_LOCK, pid: rowlockBig.pid, url: rowlockBig.url, body: '{}' },
+    { name: 'claim engine (Lua), bare handler', pid: engineBig.pid, url: engineBig.url, body: '{}' },
+    { name: EMPTY, pid: empty.pid, url: empty.url, body: '{}' },
   );
   const gatewayPids = new Set([gateway.pid, ...peerGateways.map((peer) => peer.pid)]);
+  // The targets whose claims run in Redis: the gateways and the engine.
+  const claimsInRedis = (pid: number) => gatewayPids.has(pid) || pid === engineBig.pid;
   redisStats = createRedis({ url: subgraphs.info.redisUrl, keyPrefix: '' });
+  const windows = new Map(sustainedTargets.map((target) => [target.name, [] as { load: MeasuredLoad; scriptCalls: number; scriptUsec: number }[]]));
+  for (let round = 0; round < rounds; round++) {
+    for (const target of rotated(sustainedTargets, round)) {
+      console.log(`round ${round + 1}/${rounds} sustained → ${target.name}`);
+      const before = await scriptTime(redisStats);
+      const load = await runLoad({ stages: [[{ url: target.url, body: target.body, ...(target.authorizations ? { authorizations: target.authorizations } : {}) }]], concurrency: clients, warmupMs: 2_000, durationMs }, [target.pid, subgraphs.pid]);
+      const after = await scriptTime(redisStats);
+      windows.get(target.name)!.push({ load, scriptCalls: after.calls - before.calls, scriptUsec: after.usec - before.usec });
+      if (load.firstError) console.log(`  first error: ${load.firstError}`);
+    }
+  }
+  const sustainedRows: Cell[][] = [];
+  const sustainedResults: Record<string, unknown> = {};
+  const rate = (name: string, round: number) => {
+    const { load } = windows.get(name)![round]!;
+    return load.requests / load.seconds;
+  };
   for (const target of sustainedTargets) {
-    console.log(`sustained → ${target.name}`);
-    const scriptsBefore = await scriptTime(redisStats);
-    const result = await runLoad({ stages: target.stages, concurrency: clients, warmupMs: 2_000, durationMs }, [target.pid, subgraphs.pid]);
-    const scriptsAfter = await scriptTime(redisStats);
-    const scriptCalls = scriptsAfter.calls - scriptsBefore.calls;
+    const measured = windows.get(target.name)!;
+    const stats = summarize(measured.map((w) => w.load));
+    const meanCpu = (pid: number) => measured.reduce((sum, w) => sum + (w.load.cpuPercent[pid] ?? 0), 0) / measured.length;
+    const scriptCalls = measured.reduce((sum, w) => sum + w.scriptCalls, 0);
     // Averaged over warm-up and measurement alike (a per-call figure); claims are nearly all of the calls.
-    const claimsInRedis = gatewayPids.has(target.pid) || target.pid === engineBig.pid;
-    const redisUsPerScript = claimsInRedis && scriptCalls > 0 ? (scriptsAfter.usec - scriptsBefore.usec) / scriptCalls : null;
-    const sorted = sortNumbers(result.latencies);
-    const row = { rps: result.requests / result.seconds, p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), errors: result.errors, cpu: result.cpuPercent[target.pid], subgraphsCpu: result.cpuPercent[subgraphs.pid], redisUsPerScript, steal: result.stealPercent };
-    sustainedResults[target.name] = { ...row, firstError: result.firstError };
+    const redisUsPerScript = claimsInRedis(target.pid) && scriptCalls > 0 ? measured.reduce((sum, w) => sum + w.scriptUsec, 0) / scriptCalls : null;
     const throughGateway = gatewayPids.has(target.pid);
-    sustainedRows.push([target.name, clients, row.rps, row.p50, row.p99, row.errors, row.cpu, throughGateway ? row.subgraphsCpu : null, row.redisUsPerScript, row.steal]);
-    if (result.firstError) console.log(`  first error: ${result.firstError}`);
+    const perRound = measured.map((_, round) => rate(target.name, round));
+    sustainedResults[target.name] = { ...stats, perRound, cpu: meanCpu(target.pid), subgraphsCpu: throughGateway ? meanCpu(subgraphs.pid) : null, redisUsPerScript };
+    sustainedRows.push([
+      target.name,
+      clients,
+      stats.rps,
+      `${Math.round(Math.min(...perRound))}-${Math.round(Math.max(...perRound))}`,
+      stats.p50,
+      stats.p99,
+      stats.errors,
+      meanCpu(target.pid),
+      throughGateway ? meanCpu(subgraphs.pid) : null,
+      redisUsPerScript,
+      stats.stealPercent,
+    ]);
   }
   printTable(
-    `time-sale sustained: ${clients} closed-loop clients, ${durationMs / 1000} s`,
-    ['target', 'clients', 'claims/s', 'p50 ms', 'p99 ms', 'errors', 'server CPU %', 'subgraphs CPU %', 'Redis µs/script', 'steal %'],
+    `time-sale sustained: ${clients} closed-loop clients, ${rounds} rounds x ${durationMs / 1000} s per target (claims/s and latencies over all rounds)`,
+    ['target', 'clients', 'claims/s', 'rounds claims/s', 'p50 ms', 'p99 ms', 'errors', 'server CPU %', 'subgraphs CPU %', 'Redis µs/script', 'steal %'],
     sustainedRows,
   );
-  await writeResults('time-sale', { settings: { buyers, units, clients, durationMs, members: emails.length }, burst: burstResults, sustained: sustainedResults });
+  // The ratios the targets are read from, round by round: each from windows measured minutes apart at most.
+  const roundIndexes = [...Array(rounds).keys()];
+  const toRowLock = roundIndexes.map((round) => rate(OURS, round) / rate(ROW_LOCK, round));
+  const toCeiling = roundIndexes.map((round) => (100 * rate(OURS, round)) / rate(EMPTY, round));
+  const all = (name: string) => summarize(windows.get(name)!.map((w) => w.load)).rps;
+  console.log(`\nours / row lock, per round: ${ratioText(toRowLock)}; over all rounds ${(all(OURS) / all(ROW_LOCK)).toFixed(2)}x`);
+  console.log(`ours / empty handler, per round: ${toCeiling.map((p) => `${p.toFixed(1)}%`).join(', ')}; over all rounds ${((100 * all(OURS)) / all(EMPTY)).toFixed(1)}%`);
+  await writeResults('time-sale', {
+    settings: { buyers, units, clients, durationMs, rounds, members: emails.length },
+    burst: burstResults,
+    sustained: sustainedResults,
+    ratios: { toRowLock, toCeilingPercent: toCeiling },
+  });
 } finally {
   await redisStats?.quit();
-  await Promise.allSettled(baselines.map((b) => stop(b.child)));
+  await Promise.allSettled([...baselines].map((b) => stop(b.child)));
   await database?.drop();
   await gateway?.stop();
   await Promise.allSettled(peerGateways.map((peer) => peer.stop()));

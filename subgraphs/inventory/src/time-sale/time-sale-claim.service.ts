@@ -218,10 +218,51 @@ export class TimeSaleClaimEngine {
     return raw ? toClaim(claimId, saleId, JSON.parse(raw) as StoredClaim) : null;
   }
 
-  /** Every claim of the sale Redis holds (for reconciliation). */
-  async readClaims(saleId: string): Promise<ClaimState[]> {
-    const all = await this.redis.hgetall(saleKeys(saleId)[3]!);
-    return Object.entries(all).map(([id, raw]) => toClaim(id, saleId, JSON.parse(raw) as StoredClaim));
+  /**
+   * The sale's claims as Redis holds them, a chunk at a time (HSCAN, so Redis never answers one huge reply and the
+   * caller gets a turn between chunks). Every claim present throughout is seen at least once; one may come twice.
+   */
+  async *scanClaims(saleId: string, chunkSize: number): AsyncGenerator<ClaimState[]> {
+    const key = saleKeys(saleId)[3]!;
+    let cursor = '0';
+    do {
+      const [next, flat] = await this.redis.hscan(key, cursor, 'COUNT', chunkSize);
+      cursor = next;
+      const claims: ClaimState[] = [];
+      for (let i = 0; i + 1 < flat.length; i += 2) claims.push(toClaim(flat[i]!, saleId, JSON.parse(flat[i + 1]!) as StoredClaim));
+      if (claims.length > 0) yield claims;
+    } while (cursor !== '0');
+  }
+
+  /** The given claims of one sale as Redis holds them, in order; null where it holds none. */
+  async readClaimsById(saleId: string, claimIds: string[]): Promise<(ClaimState | null)[]> {
+    if (claimIds.length === 0) return [];
+    const raws = await this.redis.hmget(saleKeys(saleId)[3]!, ...claimIds);
+    return raws.map((raw, i) => (raw ? toClaim(claimIds[i]!, saleId, JSON.parse(raw) as StoredClaim) : null));
+  }
+
+  /** How many claims Redis holds for the sale, in any status. */
+  async claimCount(saleId: string): Promise<number> {
+    return this.redis.hlen(saleKeys(saleId)[3]!);
+  }
+
+  /** How many claims still hold units: the expiry index holds HELD claims only. */
+  async heldClaimCount(saleId: string): Promise<number> {
+    return this.redis.zcard(saleKeys(saleId)[4]!);
+  }
+
+  /**
+   * The id of the last event appended to the sale's stream (acknowledged entries are deleted, the id stays). Every
+   * claim, release, expiry and checkout appends one, so an unchanged id means Redis's claims did not change.
+   */
+  async lastEventId(saleId: string): Promise<string | null> {
+    try {
+      const info = (await this.redis.xinfo('STREAM', saleKeys(saleId)[5]!)) as unknown[];
+      const at = info.indexOf('last-generated-id');
+      return at >= 0 ? String(info[at + 1]) : null;
+    } catch {
+      return null; // no stream: Redis lost the sale (the state rebuild recreates it)
+    }
   }
 
   /** Units each member holds or bought in the sale, as the limit check sees them. */

@@ -93,8 +93,7 @@ export async function settleTimeSale(
   const { engine } = deps;
   const state = await engine.readSale(saleId);
   if (!state) return false; // rebuild first
-  const held = (await engine.readClaims(saleId)).some((claim) => claim.status === 'HELD');
-  if (held || (await engine.backlog(saleId)) > 0) return false;
+  if ((await engine.heldClaimCount(saleId)) > 0 || (await engine.backlog(saleId)) > 0) return false;
   const settled = await inStockTransaction(deps, async (tx, changes) => {
     const [sale] = await tx.execute<{ id: string; variant_id: string; quantity: number }[]>(
       `select "id", "variant_id", "quantity" from ${table(tx, 'time_sale')}
@@ -133,25 +132,50 @@ export interface ReconciliationReport {
   redisRemaining: number | null;
   postgresRemaining: number;
   backlog: number;
+  /**
+   * The stream position (the sale's last event id) at which every claim was found to agree, or null when the claims
+   * were not compared: entries waited, or a claim changed while they were being read.
+   */
+  claimsVerifiedAt: string | null;
+  /** Whether this report compared every claim (those that disagree are in `drift`). */
+  claimsCompared: boolean;
   drift: string[];
 }
+
+/** Claims compared per round trip to Redis and to PostgreSQL. */
+const CLAIM_CHUNK = 500;
+/** Disagreeing claims listed in a report at most; the rest are counted. */
+const MAX_LISTED = 100;
 
 /**
  * Compares a sale's Redis state with PostgreSQL. While stream entries wait (backlog > 0) PostgreSQL is
  * behind by design, so only a missing state is reported; at backlog 0 the remaining count and every
  * claim's status must agree.
+ *
+ * The claims are compared a chunk at a time, never all in memory at once: a sale of a million claims is read in
+ * pieces between which the process serves its requests (loading them all at once held a subgraph's event loop for
+ * seconds). The comparison only counts if nothing happened to the sale meanwhile (its last event id did not move);
+ * otherwise it is left for the next run. `claimsVerifiedAt`, from an earlier report, skips the claims when the
+ * sale has had no event since they agreed.
  */
-export async function reconcileTimeSale(deps: { em: EntityManager; engine: TimeSaleClaimEngine }, saleId: string): Promise<ReconciliationReport | null> {
+export async function reconcileTimeSale(
+  deps: { em: EntityManager; engine: TimeSaleClaimEngine },
+  saleId: string,
+  options: { claimsVerifiedAt?: string | null } = {},
+): Promise<ReconciliationReport | null> {
+  const { engine } = deps;
   const em = deps.em.fork();
   const sale = await em.findOne(TimeSale, saleId);
   if (!sale) return null;
-  const state = await deps.engine.readSale(saleId);
-  const backlog = state ? await deps.engine.backlog(saleId) : 0;
+  const state = await engine.readSale(saleId);
+  const backlog = state ? await engine.backlog(saleId) : 0;
   const report: ReconciliationReport = {
     saleId,
     redisRemaining: state?.remaining ?? null,
     postgresRemaining: sale.quantity - sale.claimed,
     backlog,
+    claimsVerifiedAt: null,
+    claimsCompared: false,
     drift: [],
   };
   if (!state) {
@@ -162,13 +186,67 @@ export async function reconcileTimeSale(deps: { em: EntityManager; engine: TimeS
   if (state.remaining !== report.postgresRemaining) {
     report.drift.push(`remaining: Redis ${state.remaining}, PostgreSQL ${report.postgresRemaining}`);
   }
-  const records = new Map((await em.find(TimeSaleClaimRecord, { saleId })).map((record) => [record.id, record]));
-  for (const claim of await deps.engine.readClaims(saleId)) {
-    const record = records.get(claim.id);
-    if (!record) report.drift.push(`claim ${claim.id}: in Redis (${claim.status}), not in PostgreSQL`);
-    else if (record.status !== claim.status) report.drift.push(`claim ${claim.id}: Redis ${claim.status}, PostgreSQL ${record.status}`);
-    records.delete(claim.id);
+  const eventId = await engine.lastEventId(saleId);
+  if (eventId !== null && eventId === options.claimsVerifiedAt) {
+    report.claimsVerifiedAt = eventId;
+    report.claimsCompared = true;
+    return report;
   }
-  for (const record of records.values()) report.drift.push(`claim ${record.id}: in PostgreSQL (${record.status}), not in Redis`);
+  const claimDrift = await compareClaims(em, engine, saleId);
+  // A claim made or moved while the chunks were read can look missing or different on one side: judge only a
+  // comparison that saw the sale stand still.
+  if (eventId === null || (await engine.lastEventId(saleId)) !== eventId || (await engine.backlog(saleId)) > 0) return report;
+  report.drift.push(...claimDrift);
+  report.claimsCompared = true;
+  if (claimDrift.length === 0) report.claimsVerifiedAt = eventId;
   return report;
+}
+
+/** Every claim of the sale on both sides, chunk by chunk; returns the disagreements (at most MAX_LISTED, then a count). */
+async function compareClaims(em: EntityManager, engine: TimeSaleClaimEngine, saleId: string): Promise<string[]> {
+  const drift: string[] = [];
+  let unlisted = 0;
+  const note = (line: string) => (drift.length < MAX_LISTED ? drift.push(line) : unlisted++);
+  // Redis → PostgreSQL: each claim Redis holds is stored, with the same status.
+  const redisCount = await engine.claimCount(saleId);
+  const notStored = new Set<string>();
+  for await (const claims of engine.scanClaims(saleId, CLAIM_CHUNK)) {
+    const stored = await storedStatuses(em, claims.map((claim) => claim.id));
+    for (const claim of claims) {
+      const status = stored.get(claim.id);
+      if (status === undefined) {
+        if (!notStored.has(claim.id)) note(`claim ${claim.id}: in Redis (${claim.status}), not in PostgreSQL`);
+        notStored.add(claim.id);
+      } else if (status !== claim.status) note(`claim ${claim.id}: Redis ${claim.status}, PostgreSQL ${status}`);
+    }
+  }
+  // PostgreSQL → Redis: when PostgreSQL holds more claims than the ones Redis has stored there, find the others.
+  const [{ count }] = (await em.execute<{ count: number }[]>(
+    `select count(*)::int as "count" from ${table(em, 'time_sale_claim')} where "sale_id" = ?`,
+    [saleId],
+  )) as [{ count: number }];
+  if (count > redisCount - notStored.size) {
+    let after = saleId;
+    for (;;) {
+      const rows = await em.execute<{ id: string; status: string }[]>(
+        `select "id", "status" from ${table(em, 'time_sale_claim')} where "sale_id" = ? and "id" > ? order by "id" limit ?`,
+        [saleId, after, CLAIM_CHUNK],
+      );
+      if (rows.length === 0) break;
+      const inRedis = await engine.readClaimsById(saleId, rows.map((row) => row.id));
+      rows.forEach((row, i) => inRedis[i] === null && note(`claim ${row.id}: in PostgreSQL (${row.status}), not in Redis`));
+      after = rows.at(-1)!.id;
+    }
+  }
+  if (unlisted > 0) drift.push(`…and ${unlisted} more claims that disagree`);
+  return drift;
+}
+
+/** The stored status of each of these claims that PostgreSQL holds. */
+async function storedStatuses(em: EntityManager, claimIds: string[]): Promise<Map<string, string>> {
+  const rows = await em.execute<{ id: string; status: string }[]>(
+    `select "id", "status" from ${table(em, 'time_sale_claim')} where "id" in (select jsonb_array_elements_text(?::jsonb))`,
+    [JSON.stringify(claimIds)],
+  );
+  return new Map(rows.map((row) => [row.id, row.status]));
 }

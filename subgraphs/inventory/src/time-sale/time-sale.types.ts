@@ -192,6 +192,9 @@ export class TimeSaleReconciliation {
   @Field(() => Int, { description: 'Stream entries not yet written to PostgreSQL; drift is only judged at 0.' })
   backlog!: number;
 
-  @Field(() => [String], { description: 'Every disagreement found; empty when both agree.' })
+  @Field({ description: 'Whether every claim was compared; false while claims were in flight (stream entries waiting, or a claim changed during the comparison): ask again.' })
+  claimsCompared!: boolean;
+
+  @Field(() => [String], { description: 'Every disagreement found (claims: the first 100, then a count); empty when both agree.' })
   drift!: string[];
 }

@@ -88,11 +88,16 @@ export async function startTimeSaleWorkers(options: {
     for (const sale of unsettled) await consumer.drain(sale.id);
   };
 
+  // Where each sale's claims last agreed: a sale with no event since is not compared claim by claim again.
+  const verifiedAt = new Map<string, string>();
   const reconcile = async () => {
     for (const sale of unsettled) {
-      const report = await reconcileTimeSale({ em: orm.em.fork(), engine }, sale.id);
+      const report = await reconcileTimeSale({ em: orm.em.fork(), engine }, sale.id, { claimsVerifiedAt: verifiedAt.get(sale.id) });
+      if (report?.claimsVerifiedAt) verifiedAt.set(sale.id, report.claimsVerifiedAt);
+      else verifiedAt.delete(sale.id);
       if (report && report.drift.length > 0) log(`time-sale ${sale.id} drift: ${report.drift.join('; ')}`);
     }
+    for (const saleId of verifiedAt.keys()) if (!unsettled.some((sale) => sale.id === saleId)) verifiedAt.delete(saleId);
   };
 
   const unwatch = services.timeSales.metrics.watch(() => unsettled.map((sale) => sale.id));
