@@ -29,7 +29,10 @@ const clients = envNumber('BENCH_TS_CLIENTS', 500);
 const extraMembers = envNumber('BENCH_TS_MEMBERS', 20);
 const durationMs = envNumber('BENCH_DURATION_S', 10) * 1000;
 const rounds = envNumber('BENCH_ROUNDS', 3);
+/** Units of the sales too big to sell out (the most a sale may have); each gateway claims on a sale of its own. */
 const BIG = 1_000_000;
+/** The row lock's: its table's column is an int. */
+const ROW_LOCK_BIG = 1_000_000_000;
 
 /**
  * One operation text with variables, as real clients send it: the gateway then parses, validates and plans it once.
@@ -88,12 +91,13 @@ try {
   const gatewayLimits: Record<string, string> = process.env.BENCH_TS_RATE_LIMIT === '1' ? { RATE_LIMITS: 'signUp:address=0,logIn:address=0' } : {};
   // BENCH_CPU_PROF=1: profile our gateway and the subgraphs (files in bench/results/profiles).
   const profile = process.env.BENCH_CPU_PROF === '1' ? ['--cpu-prof', '--cpu-prof-dir', join(benchDir, 'results/profiles')] : [];
-  // Two variants for the big sales, then two per round for its burst sales (ours and the engine's).
-  const variantsPerProduct = 2 + 2 * rounds;
+  // Four variants for the big sales (one per gateway, one for the engine), then two per round for its burst sales
+  // (ours and the engine's).
+  const variantsPerProduct = 4 + 2 * rounds;
   subgraphs = await startSubgraphs('bench_timesale', { stores: 1, productsPerStore: 1, variantsPerProduct, initialStock: BIG + units }, limit, profile);
   gateway = await startGateway('ours', subgraphs.info, { MAX_WS_CONNECTIONS: '100', ...gatewayLimits }, profile);
   const url = gateway.info.url;
-  const [bigVariant, engineBigVariant, ...burstVariants] = subgraphs.info.seeded.variants;
+  const [bigVariant, engineBigVariant, directOffVariant, batchingOffVariant, ...burstVariants] = subgraphs.info.seeded.variants;
 
   // Buyers: the demo customers and a few new members, logged in through the gateway.
   const emails = ['alice@demo.commerce', 'bob@demo.commerce'];
@@ -123,6 +127,7 @@ try {
   };
   const bigSale = await createSale(bigVariant, BIG);
   const engineBigSale = await createSale(engineBigVariant, BIG);
+  const peerSales = [await createSale(directOffVariant, BIG), await createSale(batchingOffVariant, BIG)];
   const burstSales = await mapLimit([...Array(rounds).keys()], 1, async (round) => ({
     ours: await createSale(burstVariants[2 * round], units),
     engine: await createSale(burstVariants[2 * round + 1], units),
@@ -226,13 +231,13 @@ try {
   );
 
   // Sustained: a sale too big to sell out; the row-lock baseline gets as many units.
-  const rowlockBig = await startBaseline('rowlock', database, BIG * 1000);
+  const rowlockBig = await startBaseline('rowlock', database, ROW_LOCK_BIG);
   const engineBig = await engineOn(engineBigSale);
   // Our gateway again with one of its paths off: the direct path (every claim through Apollo Server and the plan
   // executor), or the batching of subgraph calls (every claim its own HTTP request to inventory).
-  const peers: { name: string; env: Record<string, string> }[] = [
-    { name: 'ours, direct path off', env: { DIRECT_FETCH: 'false' } },
-    { name: 'ours, subgraph batching off', env: { SUBGRAPH_BATCHING: 'false' } },
+  const peers: { name: string; env: Record<string, string>; saleId: string }[] = [
+    { name: 'ours, direct path off', env: { DIRECT_FETCH: 'false' }, saleId: peerSales[0]! },
+    { name: 'ours, subgraph batching off', env: { SUBGRAPH_BATCHING: 'false' }, saleId: peerSales[1]! },
   ];
   const OURS = 'ours: claimTimeSale via gateway';
   const ROW_LOCK = 'naive PostgreSQL row lock';
@@ -243,7 +248,7 @@ try {
   for (const peer of peers) {
     const running = await startGateway('ours', subgraphs.info, { MAX_WS_CONNECTIONS: '100', ...peer.env, ...gatewayLimits });
     peerGateways.push(running);
-    sustainedTargets.push({ name: peer.name, pid: running.pid, url: running.info.url, body: CLAIM(bigSale), authorizations });
+    sustainedTargets.push({ name: peer.name, pid: running.pid, url: running.info.url, body: CLAIM(peer.saleId), authorizations });
   }
   sustainedTargets.push(
     { name: ROW_LOCK, pid: rowlockBig.pid, url: rowlockBig.url, body: '{}' },

@@ -22,8 +22,23 @@ afterAll(() => inventory?.close());
 
 const engine = () => inventory.services.timeSales.engine;
 const em = () => inventory.app.orm.em.fork();
-const reconcile = (saleId: string, claimsVerifiedAt?: string | null, claimEngine: TimeSaleClaimEngine = engine()) =>
-  reconcileTimeSale({ em: em(), engine: claimEngine }, saleId, { claimsVerifiedAt }).then((report) => report!);
+const reconcile = (saleId: string, claimsVerified?: string | null, claimEngine: TimeSaleClaimEngine = engine()) =>
+  reconcileTimeSale({ em: em(), engine: claimEngine }, saleId, { claimsVerified }).then((report) => report!);
+
+/** The engine, counting the claim scans it starts. */
+function countingScans() {
+  const real = engine();
+  const counter = { scans: 0, engine: real };
+  counter.engine = Object.create(real, {
+    scanClaims: {
+      value: (id: string, chunkSize: number) => {
+        counter.scans++;
+        return real.scanClaims(id, chunkSize);
+      },
+    },
+  }) as TimeSaleClaimEngine;
+  return counter;
+}
 
 async function catchUp(saleId: string) {
   await new TimeSaleStreamConsumer({ engine: engine(), em, services: inventory.services, name: `test-${randomUUID().slice(0, 6)}`, pendingIdleMs: 0 }).drain(saleId);
@@ -54,7 +69,7 @@ describe('reconciliation of a large sale', () => {
     const { saleId, ids } = await saleWithClaims(1_300);
     const clean = await reconcile(saleId);
     expect(clean).toMatchObject({ redisRemaining: 10, postgresRemaining: 10, backlog: 0, claimsCompared: true, drift: [] });
-    expect(clean.claimsVerifiedAt).toBe(await engine().lastEventId(saleId));
+    expect(clean.claimsVerified).toContain(await engine().lastEventId(saleId));
 
     const [changed, unstored, lostInRedis] = [ids[10]!, ids[700]!, ids[1_250]!];
     await em().nativeUpdate(TimeSaleClaimRecord, { id: changed }, { status: 'EXPIRED' });
@@ -62,7 +77,7 @@ describe('reconciliation of a large sale', () => {
     await engine().redis.hdel(saleKeys(saleId)[3]!, lostInRedis);
     const report = await reconcile(saleId);
     expect(report.claimsCompared).toBe(true);
-    expect(report.claimsVerifiedAt).toBeNull();
+    expect(report.claimsVerified).toBeNull();
     expect(report.drift.sort()).toEqual(
       [
         `claim ${changed}: Redis HELD, PostgreSQL EXPIRED`,
@@ -81,54 +96,72 @@ describe('reconciliation of a large sale', () => {
     expect(drift[100]).toBe('…and 150 more claims that disagree');
   });
 
-  it('skips the claims of a sale with no event since they agreed, and compares them again after one', async () => {
+  it('compares the claims again only when the sale, its Redis claims or its stored claims changed since they agreed', async () => {
     const { saleId, ids } = await saleWithClaims(300);
-    const { claimsVerifiedAt } = await reconcile(saleId);
-    expect(claimsVerifiedAt).not.toBeNull();
-    await em().nativeUpdate(TimeSaleClaimRecord, { id: ids[0]! }, { status: 'EXPIRED' });
+    const { claimsVerified } = await reconcile(saleId);
+    expect(claimsVerified).not.toBeNull();
 
-    // Nothing happened to the sale in Redis: the worker's next run does not read its claims again.
-    expect(await reconcile(saleId, claimsVerifiedAt)).toMatchObject({ claimsCompared: true, claimsVerifiedAt, drift: [] });
-    // A release is an event: the claims are compared again and the disagreement shows.
-    expect(await engine().release(ids[1]!)).toBe('RELEASED');
-    await catchUp(saleId);
-    const after = await reconcile(saleId, claimsVerifiedAt);
-    expect(after.drift).toEqual([`claim ${ids[0]}: Redis HELD, PostgreSQL EXPIRED`]);
-    expect(after.claimsVerifiedAt).toBeNull();
+    // Nothing changed: the worker's next run does not read the claims again.
+    const unchanged = countingScans();
+    expect(await reconcile(saleId, claimsVerified, unchanged.engine)).toMatchObject({ claimsCompared: true, claimsVerified, drift: [] });
+    expect(unchanged.scans).toBe(0);
+
+    // A stored claim changes status without any event in Redis (a lost or edited row): the counts by status differ.
+    await em().nativeUpdate(TimeSaleClaimRecord, { id: ids[0]! }, { status: 'EXPIRED' });
+    const edited = countingScans();
+    expect((await reconcile(saleId, claimsVerified, edited.engine)).drift).toEqual([`claim ${ids[0]}: Redis HELD, PostgreSQL EXPIRED`]);
+    expect(edited.scans).toBe(1);
+    await em().nativeUpdate(TimeSaleClaimRecord, { id: ids[0]! }, { status: 'HELD' });
+    expect((await reconcile(saleId, claimsVerified)).claimsVerified).toBe(claimsVerified);
+
+    // A claim vanishes from Redis without an event (an evicted field): Redis's claim count differs.
+    await engine().redis.hdel(saleKeys(saleId)[3]!, ids[1]!);
+    expect((await reconcile(saleId, claimsVerified)).drift).toEqual([`claim ${ids[1]}: in PostgreSQL (HELD), not in Redis`]);
   });
 
-  it('judges no claim that moved while the chunks were read', async () => {
+  it("reports an open sale whose event stream is gone", async () => {
+    const { saleId } = await saleWithClaims(2);
+    await engine().redis.del(saleKeys(saleId)[5]!);
+    expect(await reconcile(saleId)).toMatchObject({ claimsCompared: false, drift: ["Redis holds the sale's state but not its event stream."] });
+  });
+
+  it('judges no claim that moved while the chunks were read, and stops reading at the first chunk after', async () => {
     const { saleId, ids } = await saleWithClaims(1_200);
-    // After the first chunk, checkout gives every claim back and the consumer writes it all out, so the later chunks
-    // read Redis's RELEASED against PostgreSQL's HELD, and the backlog is 0 again by the end.
+    // After the first chunk is judged, checkout gives every claim back and the consumer writes it all out: the later chunks
+    // would read Redis's RELEASED against PostgreSQL's HELD, with the backlog at 0 again.
     const real = engine();
+    let chunksRead = 0;
     const racing = Object.create(real, {
       scanClaims: {
         value: async function* (id: string, chunkSize: number) {
-          let first = true;
           for await (const chunk of real.scanClaims(id, chunkSize)) {
+            chunksRead++;
             yield chunk;
-            if (first) {
-              first = false;
+            if (chunksRead === 1) {
               await Promise.all(ids.map((claimId) => real.release(claimId)));
+              await catchUp(saleId);
             }
           }
-          await catchUp(saleId);
         },
       },
     }) as TimeSaleClaimEngine;
-    const raced = await reconcile(saleId, null, racing);
-    expect(raced).toMatchObject({ backlog: 0, claimsCompared: false, claimsVerifiedAt: null, drift: [] });
+    expect(await reconcile(saleId, null, racing)).toMatchObject({ claimsCompared: false, claimsVerified: null, drift: [] });
+    // The releases ran when the second chunk was asked for; that chunk was the last one read, of more.
+    expect(chunksRead).toBe(2);
+    let chunks = 0;
+    for await (const _ of real.scanClaims(saleId, 500)) chunks++;
+    expect(chunks).toBeGreaterThan(2);
 
     // Compared again once the sale stands still, both sides agree.
     expect(await reconcile(saleId)).toMatchObject({ redisRemaining: 1_210, postgresRemaining: 1_210, claimsCompared: true, drift: [] });
   });
 
-  it('settles nothing while a claim is held, and tells held from closed claims without reading them', async () => {
+  it('counts held claims from the expiry index: a release and a checkout take theirs out', async () => {
     const { saleId, ids } = await saleWithClaims(3);
     expect(await engine().heldClaimCount(saleId)).toBe(3);
-    await engine().release(ids[0]!);
-    expect(await engine().heldClaimCount(saleId)).toBe(2);
+    expect(await engine().release(ids[0]!)).toBe('RELEASED');
+    expect((await engine().consume(ids[1]!, `order-${randomUUID()}`)).outcome).toBe('CONSUMED');
+    expect(await engine().heldClaimCount(saleId)).toBe(1);
     expect(await engine().claimCount(saleId)).toBe(3);
   });
 });

@@ -252,16 +252,18 @@ export class TimeSaleClaimEngine {
   }
 
   /**
-   * The id of the last event appended to the sale's stream (acknowledged entries are deleted, the id stays). Every
-   * claim, release, expiry and checkout appends one, so an unchanged id means Redis's claims did not change.
+   * The id of the last event appended to the sale's stream (acknowledged entries are deleted, the id stays), or null
+   * when there is no stream. Every claim, release, expiry and checkout appends one, so an unchanged id means no
+   * script changed the sale's claims.
    */
   async lastEventId(saleId: string): Promise<string | null> {
     try {
       const info = (await this.redis.xinfo('STREAM', saleKeys(saleId)[5]!)) as unknown[];
       const at = info.indexOf('last-generated-id');
       return at >= 0 ? String(info[at + 1]) : null;
-    } catch {
-      return null; // no stream: Redis lost the sale (the state rebuild recreates it)
+    } catch (error) {
+      if (error instanceof Error && error.message.includes('no such key')) return null;
+      throw error;
     }
   }
 

@@ -133,10 +133,10 @@ export interface ReconciliationReport {
   postgresRemaining: number;
   backlog: number;
   /**
-   * The stream position (the sale's last event id) at which every claim was found to agree, or null when the claims
-   * were not compared: entries waited, or a claim changed while they were being read.
+   * What the sale looked like when every claim was found to agree (its last event id, Redis's claim count and
+   * PostgreSQL's claims by status), or null when the claims were not compared or disagreed.
    */
-  claimsVerifiedAt: string | null;
+  claimsVerified: string | null;
   /** Whether this report compared every claim (those that disagree are in `drift`). */
   claimsCompared: boolean;
   drift: string[];
@@ -148,33 +148,35 @@ const CLAIM_CHUNK = 500;
 const MAX_LISTED = 100;
 
 /**
- * Compares a sale's Redis state with PostgreSQL. While stream entries wait (backlog > 0) PostgreSQL is
- * behind by design, so only a missing state is reported; at backlog 0 the remaining count and every
- * claim's status must agree.
+ * Compares a sale's Redis state with PostgreSQL. While stream entries wait (backlog > 0) PostgreSQL is behind by
+ * design, so only a missing state is reported; at backlog 0 the remaining count and every claim's status must agree.
  *
- * The claims are compared a chunk at a time, never all in memory at once: a sale of a million claims is read in
- * pieces between which the process serves its requests (loading them all at once held a subgraph's event loop for
- * seconds). The comparison only counts if nothing happened to the sale meanwhile (its last event id did not move);
- * otherwise it is left for the next run. `claimsVerifiedAt`, from an earlier report, skips the claims when the
- * sale has had no event since they agreed.
+ * Every comparison counts only if the sale stood still while it was read: its stream's last event id, read first,
+ * has not moved by the end (every claim, release, expiry and checkout appends an event), else it is left for the
+ * next run. The claims are compared a chunk at a time, never all in memory at once, so a sale of a million claims is
+ * read in pieces between which the process serves its requests (loading them all at once held a subgraph's event
+ * loop for seconds), and the comparison stops at the first chunk after the sale moved. `claimsVerified`, from an
+ * earlier report, skips the claims when nothing about them has changed since they agreed.
  */
 export async function reconcileTimeSale(
   deps: { em: EntityManager; engine: TimeSaleClaimEngine },
   saleId: string,
-  options: { claimsVerifiedAt?: string | null } = {},
+  options: { claimsVerified?: string | null } = {},
 ): Promise<ReconciliationReport | null> {
   const { engine } = deps;
   const em = deps.em.fork();
   const sale = await em.findOne(TimeSale, saleId);
   if (!sale) return null;
+  const eventId = await engine.lastEventId(saleId);
+  const backlog = await engine.backlog(saleId);
   const state = await engine.readSale(saleId);
-  const backlog = state ? await engine.backlog(saleId) : 0;
+  const stored = await storedCounts(em, saleId);
   const report: ReconciliationReport = {
     saleId,
     redisRemaining: state?.remaining ?? null,
-    postgresRemaining: sale.quantity - sale.claimed,
+    postgresRemaining: stored.quantity - stored.claimed,
     backlog,
-    claimsVerifiedAt: null,
+    claimsVerified: null,
     claimsCompared: false,
     drift: [],
   };
@@ -183,70 +185,101 @@ export async function reconcileTimeSale(
     return report;
   }
   if (backlog > 0) return report;
+  if (eventId === null) {
+    // A settled sale's keys expire one by one; an open sale always has its stream.
+    if (!sale.settledAt) report.drift.push("Redis holds the sale's state but not its event stream.");
+    return report;
+  }
+  const stillStanding = async () => (await engine.lastEventId(saleId)) === eventId;
+  if (!(await stillStanding())) return report;
   if (state.remaining !== report.postgresRemaining) {
     report.drift.push(`remaining: Redis ${state.remaining}, PostgreSQL ${report.postgresRemaining}`);
   }
-  const eventId = await engine.lastEventId(saleId);
-  if (eventId !== null && eventId === options.claimsVerifiedAt) {
-    report.claimsVerifiedAt = eventId;
+  const fingerprint = `${eventId} ${await engine.claimCount(saleId)} ${JSON.stringify(stored.byStatus)}`;
+  if (fingerprint === options.claimsVerified) {
+    report.claimsVerified = fingerprint;
     report.claimsCompared = true;
     return report;
   }
-  const claimDrift = await compareClaims(em, engine, saleId);
-  // A claim made or moved while the chunks were read can look missing or different on one side: judge only a
-  // comparison that saw the sale stand still.
-  if (eventId === null || (await engine.lastEventId(saleId)) !== eventId || (await engine.backlog(saleId)) > 0) return report;
+  const claimDrift = await compareClaims(em, engine, saleId, stillStanding);
+  if (!claimDrift) return report; // the sale moved: compared again next run
   report.drift.push(...claimDrift);
   report.claimsCompared = true;
-  if (claimDrift.length === 0) report.claimsVerifiedAt = eventId;
+  if (claimDrift.length === 0) report.claimsVerified = fingerprint;
   return report;
 }
 
-/** Every claim of the sale on both sides, chunk by chunk; returns the disagreements (at most MAX_LISTED, then a count). */
-async function compareClaims(em: EntityManager, engine: TimeSaleClaimEngine, saleId: string): Promise<string[]> {
+/** The sale's units and claimed count, and its stored claims by status, as PostgreSQL holds them now. */
+async function storedCounts(em: EntityManager, saleId: string) {
+  const [row] = await em.execute<{ quantity: number; claimed: number; by_status: Record<string, number> }[]>(
+    `select s."quantity", s."claimed",
+            (select coalesce(jsonb_object_agg(c."status", c."n"), '{}'::jsonb)
+               from (select "status", count(*)::int as "n" from ${table(em, 'time_sale_claim')} where "sale_id" = s."id" group by "status") c) as "by_status"
+       from ${table(em, 'time_sale')} s where s."id" = ?`,
+    [saleId],
+  );
+  const byStatus = row!.by_status;
+  return { quantity: row!.quantity, claimed: row!.claimed, byStatus, claims: Object.values(byStatus).reduce((sum, n) => sum + n, 0) };
+}
+
+/**
+ * Every claim of the sale on both sides, chunk by chunk: the disagreements (MAX_LISTED of them, then a count), or
+ * null as soon as `stillStanding` says the sale moved.
+ */
+async function compareClaims(
+  em: EntityManager,
+  engine: TimeSaleClaimEngine,
+  saleId: string,
+  stillStanding: () => Promise<boolean>,
+): Promise<string[] | null> {
   const drift: string[] = [];
-  let unlisted = 0;
-  const note = (line: string) => (drift.length < MAX_LISTED ? drift.push(line) : unlisted++);
+  // Ids, not lines: HSCAN may return a claim twice while Redis rehashes the hash.
+  const disagreeing = new Set<string>();
+  const note = (claimId: string, line: string) => {
+    if (disagreeing.has(claimId)) return;
+    disagreeing.add(claimId);
+    if (drift.length < MAX_LISTED) drift.push(line);
+  };
   // Redis → PostgreSQL: each claim Redis holds is stored, with the same status.
   const redisCount = await engine.claimCount(saleId);
-  const notStored = new Set<string>();
+  let notStored = 0;
   for await (const claims of engine.scanClaims(saleId, CLAIM_CHUNK)) {
-    const stored = await storedStatuses(em, claims.map((claim) => claim.id));
+    const stored = await storedStatuses(em, saleId, claims.map((claim) => claim.id));
     for (const claim of claims) {
       const status = stored.get(claim.id);
       if (status === undefined) {
-        if (!notStored.has(claim.id)) note(`claim ${claim.id}: in Redis (${claim.status}), not in PostgreSQL`);
-        notStored.add(claim.id);
-      } else if (status !== claim.status) note(`claim ${claim.id}: Redis ${claim.status}, PostgreSQL ${status}`);
+        if (!disagreeing.has(claim.id)) notStored++;
+        note(claim.id, `claim ${claim.id}: in Redis (${claim.status}), not in PostgreSQL`);
+      } else if (status !== claim.status) note(claim.id, `claim ${claim.id}: Redis ${claim.status}, PostgreSQL ${status}`);
     }
+    if (!(await stillStanding())) return null;
   }
-  // PostgreSQL → Redis: when PostgreSQL holds more claims than the ones Redis has stored there, find the others.
-  const [{ count }] = (await em.execute<{ count: number }[]>(
-    `select count(*)::int as "count" from ${table(em, 'time_sale_claim')} where "sale_id" = ?`,
-    [saleId],
-  )) as [{ count: number }];
-  if (count > redisCount - notStored.size) {
-    let after = saleId;
-    for (;;) {
-      const rows = await em.execute<{ id: string; status: string }[]>(
-        `select "id", "status" from ${table(em, 'time_sale_claim')} where "sale_id" = ? and "id" > ? order by "id" limit ?`,
-        [saleId, after, CLAIM_CHUNK],
-      );
-      if (rows.length === 0) break;
-      const inRedis = await engine.readClaimsById(saleId, rows.map((row) => row.id));
-      rows.forEach((row, i) => inRedis[i] === null && note(`claim ${row.id}: in PostgreSQL (${row.status}), not in Redis`));
-      after = rows.at(-1)!.id;
-    }
+  // PostgreSQL → Redis: only when PostgreSQL holds more claims than the ones Redis has stored there, read them all
+  // (a cursor, so no index or sort is needed) and find the ones Redis lacks.
+  const { claims: storedCount } = await storedCounts(em, saleId);
+  if (storedCount > redisCount - notStored) {
+    const moved = await em.transactional(async (tx) => {
+      await tx.execute(`declare "reconcile_claims" no scroll cursor for select "id", "status" from ${table(tx, 'time_sale_claim')} where "sale_id" = ?`, [saleId]);
+      for (;;) {
+        const rows = await tx.execute<{ id: string; status: string }[]>(`fetch ${CLAIM_CHUNK} from "reconcile_claims"`);
+        const inRedis = await engine.readClaimsById(saleId, rows.map((row) => row.id));
+        rows.forEach((row, i) => inRedis[i] === null && note(row.id, `claim ${row.id}: in PostgreSQL (${row.status}), not in Redis`));
+        if (!(await stillStanding())) return true;
+        if (rows.length < CLAIM_CHUNK) return false;
+      }
+    });
+    if (moved) return null;
   }
-  if (unlisted > 0) drift.push(`…and ${unlisted} more claims that disagree`);
+  if (disagreeing.size > drift.length) drift.push(`…and ${disagreeing.size - drift.length} more claims that disagree`);
   return drift;
 }
 
-/** The stored status of each of these claims that PostgreSQL holds. */
-async function storedStatuses(em: EntityManager, claimIds: string[]): Promise<Map<string, string>> {
+/** The stored status of each of these claims of the sale that PostgreSQL holds. */
+async function storedStatuses(em: EntityManager, saleId: string, claimIds: string[]): Promise<Map<string, string>> {
   const rows = await em.execute<{ id: string; status: string }[]>(
-    `select "id", "status" from ${table(em, 'time_sale_claim')} where "id" in (select jsonb_array_elements_text(?::jsonb))`,
-    [JSON.stringify(claimIds)],
+    `select "id", "status" from ${table(em, 'time_sale_claim')}
+      where "sale_id" = ? and "id" in (select jsonb_array_elements_text(?::jsonb))`,
+    [saleId, JSON.stringify(claimIds)],
   );
   return new Map(rows.map((row) => [row.id, row.status]));
 }

@@ -88,16 +88,16 @@ export async function startTimeSaleWorkers(options: {
     for (const sale of unsettled) await consumer.drain(sale.id);
   };
 
-  // Where each sale's claims last agreed: a sale with no event since is not compared claim by claim again.
-  const verifiedAt = new Map<string, string>();
+  // What each sale looked like when its claims last agreed: while it looks the same they are not compared again.
+  const verified = new Map<string, string>();
   const reconcile = async () => {
     for (const sale of unsettled) {
-      const report = await reconcileTimeSale({ em: orm.em.fork(), engine }, sale.id, { claimsVerifiedAt: verifiedAt.get(sale.id) });
-      if (report?.claimsVerifiedAt) verifiedAt.set(sale.id, report.claimsVerifiedAt);
-      else verifiedAt.delete(sale.id);
+      const report = await reconcileTimeSale({ em: orm.em.fork(), engine }, sale.id, { claimsVerified: verified.get(sale.id) });
+      if (report?.claimsVerified) verified.set(sale.id, report.claimsVerified);
+      else verified.delete(sale.id);
       if (report && report.drift.length > 0) log(`time-sale ${sale.id} drift: ${report.drift.join('; ')}`);
     }
-    for (const saleId of verifiedAt.keys()) if (!unsettled.some((sale) => sale.id === saleId)) verifiedAt.delete(saleId);
+    for (const saleId of verified.keys()) if (!unsettled.some((sale) => sale.id === saleId)) verified.delete(saleId);
   };
 
   const unwatch = services.timeSales.metrics.watch(() => unsettled.map((sale) => sale.id));
