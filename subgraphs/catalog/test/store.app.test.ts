@@ -124,11 +124,23 @@ describe('store-created outbox', () => {
     const owner = newMemberId();
     const id = await createStoreAs(catalog.subgraph.url, owner);
     const em = catalog.subgraph.app.orm.em.fork();
-    // Rows written by one transaction carry its id in xmin.
-    const [storeTx] = await em.execute(`select xmin::text as tx from catalog.store where id = ?`, [id]);
-    const [messageTx] = await em.execute(`select xmin::text as tx, topic, payload from catalog.outbox_message where payload->>'storeId' = ?`, [id]);
-    expect(messageTx).toMatchObject({ topic: 'store-created', payload: { storeId: id, ownerId: owner } });
-    expect(messageTx!.tx).toBe(storeTx!.tx);
+    const [message] = await em.execute(`select topic, payload from catalog.outbox_message where payload->>'storeId' = ?`, [id]);
+    expect(message).toMatchObject({ topic: 'store-created', payload: { storeId: id, ownerId: owner } });
+
+    // One transaction: a commit that fails after both rows were written (a deferred constraint) leaves no message.
+    // (The message's xmin proves nothing: the relay may already have marked it delivered, which rewrites the row.)
+    const refused = newMemberId();
+    await em.execute(`create function catalog.refuse_store_boom() returns trigger language plpgsql as $$
+      begin if new.name = 'BOOM' then raise exception 'boom'; end if; return new; end $$`);
+    await em.execute(`create constraint trigger refuse_store_boom after insert on catalog.store
+      deferrable initially deferred for each row execute function catalog.refuse_store_boom()`);
+    try {
+      expect(await api.errorCode(CREATE_STORE, { input: { name: 'BOOM' } }, member(refused))).toBe('INTERNAL_SERVER_ERROR');
+    } finally {
+      await em.execute(`drop trigger refuse_store_boom on catalog.store; drop function catalog.refuse_store_boom()`);
+    }
+    expect(await em.execute(`select 1 from catalog.outbox_message where payload->>'ownerId' = ?`, [refused])).toEqual([]);
+    expect(await em.count(Store, { name: 'BOOM' })).toBe(0);
 
     await eventually(() => {
       expect(catalog.upstream.callsTo('grantSellerRole').filter((call) => call.variables.memberId === owner)).toEqual([
