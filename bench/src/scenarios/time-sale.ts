@@ -230,7 +230,7 @@ try {
     burstRows,
   );
 
-  // Sustained: a sale too big to sell out; the row-lock baseline gets as many units.
+  // Sustained: sales too big to sell out, one per gateway and one for the engine; the row lock a row as big.
   const rowlockBig = await startBaseline('rowlock', database, ROW_LOCK_BIG);
   const engineBig = await engineOn(engineBigSale);
   // Our gateway again with one of its paths off: the direct path (every claim through Apollo Server and the plan

@@ -1,6 +1,6 @@
 import type { Cluster, Redis } from 'ioredis';
 import type { TimeSaleClaimStatus } from './time-sale-claim.entity.js';
-import { newClaimId, rateLimitKey, saleIdOfClaim, saleKeys, STREAM_GROUP } from './time-sale.keys.js';
+import { newClaimId, rateLimitKey, rebuildLockKey, saleIdOfClaim, saleKeys, STREAM_GROUP } from './time-sale.keys.js';
 import { defineTimeSaleScripts, type TimeSaleRedis } from './time-sale.scripts.js';
 
 /** A sale as Redis holds it for the claim path. */
@@ -62,6 +62,20 @@ interface StoredClaim {
   c: number;
   o?: string;
 }
+
+/** A claim as the load scripts take it: its id and its stored fields. */
+const storedClaimOf = (claim: ClaimState): StoredClaim & { id: string } => ({
+  id: claim.id,
+  m: claim.memberId,
+  q: claim.quantity,
+  s: claim.status,
+  e: claim.expiresAt.getTime(),
+  k: claim.idempotencyKey,
+  c: claim.createdAt.getTime(),
+  ...(claim.orderKey ? { o: claim.orderKey } : {}),
+});
+
+const loadOutcome = (reply: unknown) => (Number(reply) === 1 ? 'LOADED' : Number(reply) === 0 ? 'PRESENT' : 'LOCK_LOST') as 'LOADED' | 'PRESENT' | 'LOCK_LOST';
 
 const toClaim = (id: string, saleId: string, stored: StoredClaim): ClaimState => ({
   id,
@@ -151,7 +165,34 @@ export class TimeSaleClaimEngine {
   }
 
   /** Writes a sale's state with its known claims unless one exists; true when it wrote. */
+  /** Writes a sale's state with these claims, unless Redis holds one already; true when it wrote it. */
   async load(sale: SaleState, claims: ClaimState[] = []): Promise<boolean> {
+    return (await this.loadSale(sale, claims, '')) === 1;
+  }
+
+  /**
+   * Takes the sale's rebuild lock for `lockMs` under `token`; false when another rebuild holds it. The lock lets one
+   * rebuild at a time write a sale's claims chunk by chunk (each chunk's script extends it).
+   */
+  async lockRebuild(saleId: string, token: string, lockMs: number): Promise<boolean> {
+    return (await this.redis.set(rebuildLockKey(saleId), token, 'PX', lockMs, 'NX')) === 'OK';
+  }
+
+  /**
+   * Writes one chunk of a rebuild's claims, before the sale's hash; the first chunk clears what an interrupted
+   * rebuild left. LOADED, PRESENT when the sale has its state already, LOCK_LOST when the lock is not `token`'s.
+   */
+  async loadClaims(saleId: string, token: string, claims: ClaimState[], first: boolean, lockMs: number): Promise<'LOADED' | 'PRESENT' | 'LOCK_LOST'> {
+    const reply = await this.redis.tsLoadClaims(...saleKeys(saleId), rebuildLockKey(saleId), token, JSON.stringify(claims.map(storedClaimOf)), first ? '1' : '0', lockMs);
+    return loadOutcome(reply);
+  }
+
+  /** Ends a rebuild: writes the sale's hash, after which every script sees its state, and lets the lock go. */
+  async finishRebuild(sale: SaleState, token: string): Promise<'LOADED' | 'PRESENT' | 'LOCK_LOST'> {
+    return loadOutcome(await this.loadSale(sale, [], token));
+  }
+
+  private async loadSale(sale: SaleState, claims: ClaimState[], token: string): Promise<number> {
     const saleFields = {
       saleId: sale.saleId,
       variantId: sale.variantId,
@@ -164,18 +205,8 @@ export class TimeSaleClaimEngine {
       currency: sale.currency,
       status: sale.status,
     };
-    const stored = claims.map((claim) => ({
-      id: claim.id,
-      m: claim.memberId,
-      q: claim.quantity,
-      s: claim.status,
-      e: claim.expiresAt.getTime(),
-      k: claim.idempotencyKey,
-      c: claim.createdAt.getTime(),
-      ...(claim.orderKey ? { o: claim.orderKey } : {}),
-    }));
-    const loaded = await this.redis.tsLoad(...saleKeys(sale.saleId), JSON.stringify(saleFields), stored.length ? JSON.stringify(stored) : '[]', STREAM_GROUP);
-    return Number(loaded) === 1;
+    const stored = JSON.stringify(claims.map(storedClaimOf));
+    return Number(await this.redis.tsLoad(...saleKeys(sale.saleId), rebuildLockKey(sale.saleId), JSON.stringify(saleFields), stored, STREAM_GROUP, token));
   }
 
   /** The sale's state, or null when Redis holds none (never created, dropped after settlement, or lost). */

@@ -13,6 +13,9 @@ export function saleKeys(saleId: string): string[] {
 /** The per-member attempt counter of a sale (same slot as the sale). */
 export const rateLimitKey = (saleId: string, memberId: string) => `ts:{${saleId}}:rl:${memberId}`;
 
+/** The token of the one rebuild of a sale from PostgreSQL under way (same slot as the sale). */
+export const rebuildLockKey = (saleId: string) => `ts:{${saleId}}:rebuild`;
+
 /** The consumer group that writes a sale's stream to PostgreSQL. */
 export const STREAM_GROUP = 'pg-writer';
 

@@ -9,7 +9,8 @@ const SCRIPTS = {
   tsRelease: { file: 'release', keys: 6 },
   tsExpire: { file: 'expire', keys: 6 },
   tsConsume: { file: 'consume', keys: 6 },
-  tsLoad: { file: 'load', keys: 6 },
+  tsLoad: { file: 'load', keys: 7 },
+  tsLoadClaims: { file: 'load-claims', keys: 7 },
   tsCancel: { file: 'cancel', keys: 6 },
 } as const;
 

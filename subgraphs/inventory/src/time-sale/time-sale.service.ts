@@ -148,7 +148,9 @@ export async function withdrawTimeSale(context: InventoryContext, saleId: string
   });
   context.services.outbox.wake();
   const { keeper, engine } = context.services.timeSales;
-  if (!(await engine.cancel(saleId))) await keeper.rebuild(saleId);
+  // Without a state in Redis, the rebuild loads the sale as cancelled; if another rebuild was under way, it reads the
+  // sale again just before it writes it.
+  if (!(await engine.cancel(saleId)) && (await keeper.rebuild(saleId)) === 'PRESENT') await engine.cancel(saleId);
   return withdrawn;
 }
 

@@ -1,16 +1,17 @@
+import { randomUUID } from 'node:crypto';
 import type { Orm } from '@commerce/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { table } from '../db-tables.js';
+import { forEachChunk, table } from '../db-tables.js';
 import type { InventoryServices } from '../inventory.services.js';
 import { SYSTEM_ACTOR } from '../stock/stock-actor.js';
 import { applyStockChange } from '../stock/stock-change.js';
 import { StockMovementKind } from '../stock/stock-movement-kind.js';
 import { inStockTransaction } from '../stock/stock-transaction.js';
 import type { ClaimState, SaleState, TimeSaleClaimEngine } from './time-sale-claim.service.js';
-import { TimeSaleClaimRecord } from './time-sale-claim.entity.js';
 import { TimeSale } from './time-sale.entity.js';
 
-export type RebuildOutcome = 'LOADED' | 'PRESENT' | 'NOT_FOUND' | 'SETTLED';
+/** BUSY: another rebuild of the sale is under way (claims answer SALE_PAUSED until it is done). */
+export type RebuildOutcome = 'LOADED' | 'PRESENT' | 'BUSY' | 'NOT_FOUND' | 'SETTLED';
 
 /** The Redis state of a sale as PostgreSQL knows it: remaining = quantity - (held + consumed). */
 export function saleStateOf(sale: TimeSale): SaleState {
@@ -28,17 +29,35 @@ export function saleStateOf(sale: TimeSale): SaleState {
   };
 }
 
-const claimStateOf = (record: TimeSaleClaimRecord): ClaimState => ({
-  id: record.id,
-  saleId: record.saleId,
-  memberId: record.memberId,
-  quantity: record.quantity,
-  status: record.status,
-  idempotencyKey: record.idempotencyKey,
-  expiresAt: record.expiresAt,
-  createdAt: record.createdAt,
-  orderKey: record.orderKey,
+/** A stored claim row (raw SQL) as the engine takes it. */
+interface ClaimRow {
+  id: string;
+  sale_id: string;
+  member_id: string;
+  quantity: number;
+  status: ClaimState['status'];
+  idempotency_key: string;
+  expires_at: Date | string;
+  created_at: Date | string;
+  order_key: string | null;
+}
+
+const claimStateOf = (row: ClaimRow): ClaimState => ({
+  id: row.id,
+  saleId: row.sale_id,
+  memberId: row.member_id,
+  quantity: row.quantity,
+  status: row.status,
+  idempotencyKey: row.idempotency_key,
+  expiresAt: new Date(row.expires_at),
+  createdAt: new Date(row.created_at),
+  orderKey: row.order_key,
 });
+
+/** How long a rebuild may go without finishing a chunk before another replica may take it over. */
+const REBUILD_LOCK_MS = 30_000;
+/** Claims written to Redis per script call in a rebuild. */
+const REBUILD_CHUNK = 500;
 
 /**
  * Restores sales whose Redis state is gone (a restart without persistence, a flush, a failover that lost
@@ -69,15 +88,43 @@ export class TimeSaleStateKeeper {
     this.rebuild(saleId).catch((error) => this.log(`time-sale ${saleId} rebuild failed: ${error instanceof Error ? error.message : String(error)}`));
   }
 
+  /**
+   * Writes the sale's claims chunk by chunk (a sale of a million claims is never in memory at once, and no script
+   * call holds Redis for long), then its hash, under a lock that lets one rebuild run at a time. A rebuild that died
+   * half-way leaves claims but no hash: the next one clears them and starts over once the lock has expired.
+   */
   private async load(saleId: string): Promise<RebuildOutcome> {
     const em = this.orm.em.fork();
     const sale = await em.findOne(TimeSale, saleId);
     if (!sale) return 'NOT_FOUND';
     if (sale.settledAt) return 'SETTLED';
-    const claims = await em.find(TimeSaleClaimRecord, { saleId });
-    const loaded = await this.engine.load(saleStateOf(sale), claims.map(claimStateOf));
-    if (loaded) this.log(`time-sale ${saleId}: state rebuilt from PostgreSQL (${sale.quantity - sale.claimed} remaining, ${claims.length} claims)`);
-    return loaded ? 'LOADED' : 'PRESENT';
+    if (await this.engine.readSale(saleId)) return 'PRESENT';
+    const token = randomUUID();
+    if (!(await this.engine.lockRebuild(saleId, token, REBUILD_LOCK_MS))) return 'BUSY';
+    let outcome: 'LOADED' | 'PRESENT' | 'LOCK_LOST' = await this.engine.loadClaims(saleId, token, [], true, REBUILD_LOCK_MS);
+    let claims = 0;
+    if (outcome === 'LOADED') {
+      await forEachChunk<ClaimRow>(
+        em,
+        `select "id", "sale_id", "member_id", "quantity", "status", "idempotency_key", "expires_at", "created_at", "order_key"
+           from ${table(em, 'time_sale_claim')} where "sale_id" = ?`,
+        [saleId],
+        REBUILD_CHUNK,
+        async (rows) => {
+          outcome = await this.engine.loadClaims(saleId, token, rows.map(claimStateOf), false, REBUILD_LOCK_MS);
+          claims += rows.length;
+          return outcome === 'LOADED';
+        },
+      );
+    }
+    if (outcome === 'LOADED') {
+      // The sale as it is now, not as it was before the claims: a cancellation meanwhile must not be lost.
+      const current = await this.orm.em.fork().findOne(TimeSale, saleId);
+      if (!current) return 'NOT_FOUND';
+      outcome = await this.engine.finishRebuild(saleStateOf(current), token);
+    }
+    if (outcome === 'LOADED') this.log(`time-sale ${saleId}: state rebuilt from PostgreSQL (${sale.quantity - sale.claimed} remaining, ${claims} claims)`);
+    return outcome === 'LOCK_LOST' ? 'BUSY' : outcome;
   }
 }
 
@@ -258,17 +305,18 @@ async function compareClaims(
   // (a cursor, so no index or sort is needed) and find the ones Redis lacks.
   const { claims: storedCount } = await storedCounts(em, saleId);
   if (storedCount > redisCount - notStored) {
-    const moved = await em.transactional(async (tx) => {
-      await tx.execute(`declare "reconcile_claims" no scroll cursor for select "id", "status" from ${table(tx, 'time_sale_claim')} where "sale_id" = ?`, [saleId]);
-      for (;;) {
-        const rows = await tx.execute<{ id: string; status: string }[]>(`fetch ${CLAIM_CHUNK} from "reconcile_claims"`);
+    const complete = await forEachChunk<{ id: string; status: string }>(
+      em,
+      `select "id", "status" from ${table(em, 'time_sale_claim')} where "sale_id" = ?`,
+      [saleId],
+      CLAIM_CHUNK,
+      async (rows) => {
         const inRedis = await engine.readClaimsById(saleId, rows.map((row) => row.id));
         rows.forEach((row, i) => inRedis[i] === null && note(row.id, `claim ${row.id}: in PostgreSQL (${row.status}), not in Redis`));
-        if (!(await stillStanding())) return true;
-        if (rows.length < CLAIM_CHUNK) return false;
-      }
-    });
-    if (moved) return null;
+        return stillStanding();
+      },
+    );
+    if (!complete) return null;
   }
   if (disagreeing.size > drift.length) drift.push(`…and ${disagreeing.size - drift.length} more claims that disagree`);
   return drift;

@@ -6,6 +6,7 @@
 --   KEYS[4] ts:{id}:claims    HASH  claimId -> JSON {m q s e k c o u}
 --   KEYS[5] ts:{id}:expiries  ZSET  claimId scored by expiry (ms), HELD claims only
 --   KEYS[6] ts:{id}:events    STREAM the durable hand-off to PostgreSQL (consumer group)
+--   KEYS[7] (load scripts)    ts:{id}:rebuild STRING the token of the rebuild under way
 -- Times are the Redis server's clock in milliseconds, so every replica of the subgraph agrees on them.
 
 local function now_ms()
@@ -40,4 +41,16 @@ local function close_claim(id, claim, status, now)
   redis.call('HINCRBY', KEYS[1], 'remaining', claim.q)
   redis.call('HINCRBY', KEYS[2], claim.m, -claim.q)
   append_event(status, id, claim, now)
+end
+
+-- Writes claims as PostgreSQL stored them (a rebuild) into the claims, idempotency, expiry and member keys.
+local function load_claims(claims)
+  for _, claim in ipairs(claims) do
+    local id = claim.id
+    claim.id = nil
+    redis.call('HSET', KEYS[4], id, cjson.encode(claim))
+    redis.call('HSET', KEYS[3], claim.m .. ':' .. claim.k, id)
+    if claim.s == 'HELD' then redis.call('ZADD', KEYS[5], claim.e, id) end
+    if claim.s == 'HELD' or claim.s == 'CONSUMED' then redis.call('HINCRBY', KEYS[2], claim.m, claim.q) end
+  end
 end

@@ -4,16 +4,18 @@ import type { TimeSaleClaimEngine } from '../src/time-sale/time-sale-claim.servi
 import { TimeSaleClaimRecord } from '../src/time-sale/time-sale-claim.entity.js';
 import { TimeSaleStreamConsumer } from '../src/time-sale/time-sale.consumer.js';
 import { saleKeys } from '../src/time-sale/time-sale.keys.js';
-import { reconcileTimeSale } from '../src/time-sale/time-sale.state.js';
+import { reconcileTimeSale, TimeSaleStateKeeper } from '../src/time-sale/time-sale.state.js';
+import { TimeSale } from '../src/time-sale/time-sale.entity.js';
 import { openTimeSale, type RunningInventory, startInventory } from './support/inventory-harness.js';
 
 let inventory: RunningInventory;
 
 beforeAll(async () => {
-  // The app's own stream consumer and reconciliation stay idle (hour-long periods): the tests drive them. Forty
-  // members make the claims, so the per-member attempt limit is off.
-  inventory = await startInventory('time-sale-reconcile', {
+  // The app's own stream consumer, sweep (which would rebuild lost states) and reconciliation stay idle (hour-long
+  // periods): the tests drive them. Forty members make the claims, so the per-member attempt limit is off.
+  inventory = await startInventory('time-sale-large', {
     TIME_SALE_STREAM_POLL_MS: 3_600_000,
+    TIME_SALE_SWEEP_MS: 3_600_000,
     TIME_SALE_RECONCILE_MS: 3_600_000,
     TIME_SALE_CLAIM_RATE_LIMIT: 0,
   });
@@ -163,5 +165,73 @@ describe('reconciliation of a large sale', () => {
     expect((await engine().consume(ids[1]!, `order-${randomUUID()}`)).outcome).toBe('CONSUMED');
     expect(await engine().heldClaimCount(saleId)).toBe(1);
     expect(await engine().claimCount(saleId)).toBe(3);
+  });
+});
+
+describe('rebuilding a large sale from PostgreSQL', () => {
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  const keeper = (claimEngine: TimeSaleClaimEngine = engine()) => new TimeSaleStateKeeper(inventory.app.orm, claimEngine, () => {});
+  /** What Redis lost: every key of the sale but its stream. */
+  const loseState = (saleId: string) => engine().redis.del(...saleKeys(saleId).slice(0, 5));
+
+  it('writes a sale of 1,300 claims back chunk by chunk, with its counts, members and idempotency keys', async () => {
+    const { saleId, ids } = await saleWithClaims(1_300);
+    expect(await engine().release(ids[0]!)).toBe('RELEASED');
+    expect((await engine().consume(ids[1]!, `order-${randomUUID()}`)).outcome).toBe('CONSUMED');
+    await catchUp(saleId);
+    const members = await engine().memberTotals(saleId);
+    const replayOf = (await engine().readClaimsById(saleId, [ids[2]!]))[0]!;
+
+    await loseState(saleId);
+    expect(await engine().readSale(saleId)).toBeNull();
+    expect(await keeper().rebuild(saleId)).toBe('LOADED');
+    expect(await engine().readSale(saleId)).toMatchObject({ remaining: 11, quantity: 1_310, status: 'OPEN' });
+    expect(await engine().claimCount(saleId)).toBe(1_300);
+    expect(await engine().heldClaimCount(saleId)).toBe(1_298);
+    expect(await engine().memberTotals(saleId)).toEqual(members);
+    const replay = await engine().claim({ saleId, memberId: replayOf.memberId, quantity: 1, idempotencyKey: replayOf.idempotencyKey });
+    expect(replay).toMatchObject({ kind: 'CLAIMED', claimId: ids[2], replayed: true });
+    expect(await reconcile(saleId)).toMatchObject({ claimsCompared: true, drift: [] });
+  });
+
+  it('runs one rebuild at a time, and clears and redoes one that died half-way', async () => {
+    const { saleId, ids } = await saleWithClaims(600);
+    const members = await engine().memberTotals(saleId);
+    await loseState(saleId);
+    // A rebuild took the lock and wrote a chunk, then died: the chunk's units are in the member totals already.
+    expect(await engine().lockRebuild(saleId, 'dead', 300)).toBe(true);
+    const some = (await em().find(TimeSaleClaimRecord, { id: { $in: ids.slice(0, 100) } })).map((record) => ({ ...record, saleId }));
+    expect(await engine().loadClaims(saleId, 'dead', some, true, 300)).toBe('LOADED');
+
+    expect(await keeper().rebuild(saleId)).toBe('BUSY');
+    expect(await engine().readSale(saleId)).toBeNull(); // claims still answer SALE_PAUSED
+    await sleep(400); // the dead rebuild's lock expires
+    expect(await keeper().rebuild(saleId)).toBe('LOADED');
+    expect(await engine().memberTotals(saleId)).toEqual(members);
+    expect(await engine().claimCount(saleId)).toBe(600);
+    // The lock is gone with the rebuild, and a late chunk of the dead one changes nothing.
+    expect(await engine().loadClaims(saleId, 'dead', some, false, 300)).toBe('PRESENT');
+  });
+
+  it('writes the sale as it is when the claims are in: a cancellation during the rebuild is kept', async () => {
+    const { saleId } = await saleWithClaims(700);
+    await loseState(saleId);
+    const real = engine();
+    let cancelled = false;
+    const cancelling = Object.create(real, {
+      loadClaims: {
+        value: async (...args: Parameters<TimeSaleClaimEngine['loadClaims']>) => {
+          const outcome = await real.loadClaims(...args);
+          if (!cancelled && args[2].length > 0) {
+            cancelled = true;
+            await em().nativeUpdate(TimeSale, { id: saleId }, { cancelledAt: new Date() });
+          }
+          return outcome;
+        },
+      },
+    }) as TimeSaleClaimEngine;
+    expect(await keeper(cancelling).rebuild(saleId)).toBe('LOADED');
+    expect(cancelled).toBe(true);
+    expect((await engine().readSale(saleId))!.status).toBe('CANCELLED');
   });
 });
