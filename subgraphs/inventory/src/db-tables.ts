@@ -9,7 +9,7 @@ export function table(em: EntityManager, name: string): string {
 }
 
 /**
- * Reads a query's rows `chunkSize` at a time through a server-side cursor (in a transaction of its own, read only),
+ * Reads a query's rows `chunkSize` at a time through a server-side cursor (in a read-only transaction of its own),
  * so a table of millions of rows is never in memory at once and needs no index or sort to be paged. `visit` gets
  * each chunk in turn and may stop the reading by answering false; the result says whether every row was visited.
  */
@@ -21,6 +21,7 @@ export async function forEachChunk<Row>(
   visit: (rows: Row[]) => Promise<boolean>,
 ): Promise<boolean> {
   return em.fork().transactional(async (tx) => {
+    await tx.execute('set transaction read only');
     await tx.execute(`declare "chunked_rows" no scroll cursor for ${sql}`, params);
     for (;;) {
       const rows = await tx.execute<Row[]>(`fetch ${chunkSize} from "chunked_rows"`);

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TimeSaleClaimEngine } from '../src/time-sale/time-sale-claim.service.js';
 import { TimeSaleClaimRecord } from '../src/time-sale/time-sale-claim.entity.js';
 import { TimeSaleStreamConsumer } from '../src/time-sale/time-sale.consumer.js';
-import { saleKeys } from '../src/time-sale/time-sale.keys.js';
+import { rebuildLockKey, saleKeys } from '../src/time-sale/time-sale.keys.js';
 import { reconcileTimeSale, TimeSaleStateKeeper } from '../src/time-sale/time-sale.state.js';
 import { TimeSale } from '../src/time-sale/time-sale.entity.js';
 import { openTimeSale, type RunningInventory, startInventory } from './support/inventory-harness.js';
@@ -204,13 +204,27 @@ describe('rebuilding a large sale from PostgreSQL', () => {
     expect(await engine().loadClaims(saleId, 'dead', some, true, 300)).toBe('LOADED');
 
     expect(await keeper().rebuild(saleId)).toBe('BUSY');
-    expect(await engine().readSale(saleId)).toBeNull(); // claims still answer SALE_PAUSED
+    expect(await engine().readSale(saleId)).toBeNull();
+    // Claims answer SALE_PAUSED meanwhile, even a replay of a claim the dead rebuild wrote.
+    const written = some[0]!;
+    expect(await engine().claim({ saleId, memberId: written.memberId, quantity: 1, idempotencyKey: written.idempotencyKey })).toEqual({ kind: 'SALE_PAUSED' });
     await sleep(400); // the dead rebuild's lock expires
     expect(await keeper().rebuild(saleId)).toBe('LOADED');
     expect(await engine().memberTotals(saleId)).toEqual(members);
     expect(await engine().claimCount(saleId)).toBe(600);
-    // The lock is gone with the rebuild, and a late chunk of the dead one changes nothing.
+    expect(await engine().redis.get(rebuildLockKey(saleId))).toBeNull();
+
+    // A rebuild that is not the lock's holder writes nothing, whether the sale has its state again or not.
     expect(await engine().loadClaims(saleId, 'dead', some, false, 300)).toBe('PRESENT');
+    await loseState(saleId);
+    expect(await engine().lockRebuild(saleId, 'live', 5_000)).toBe(true);
+    expect(await engine().loadClaims(saleId, 'dead', some, true, 300)).toBe('LOCK_LOST');
+    expect(await engine().claimCount(saleId)).toBe(0);
+    // A rebuild that finds the lock taken stops without touching it; the holder's own early stop lets it go.
+    expect(await keeper().rebuild(saleId)).toBe('BUSY');
+    expect(await engine().redis.get(rebuildLockKey(saleId))).toBe('live');
+    await engine().unlockRebuild(saleId, 'live');
+    expect(await keeper().rebuild(saleId)).toBe('LOADED');
   });
 
   it('writes the sale as it is when the claims are in: a cancellation during the rebuild is kept', async () => {

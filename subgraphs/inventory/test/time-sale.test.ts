@@ -274,6 +274,16 @@ describe('the stream consumer', () => {
   });
 });
 
+describe('the sweep', () => {
+  it("cancels in Redis a sale that PostgreSQL holds cancelled (a withdrawal that met another replica's rebuild)", async () => {
+    const { saleId } = await newSale({ quantity: 5, perMemberLimit: 5 });
+    expect((await services().engine.readSale(saleId))!.status).toBe('OPEN');
+    await em().nativeUpdate(TimeSale, { id: saleId }, { cancelledAt: new Date() });
+    await eventually(async () => expect((await services().engine.readSale(saleId))!.status).toBe('CANCELLED'));
+    expect(await claim(saleId, randomUUID())).toMatchObject({ __typename: 'Ended', code: 'ENDED' });
+  });
+});
+
 describe('reconciliation', () => {
   it('reports drift between Redis and PostgreSQL', async () => {
     const { saleId } = await newSale({ quantity: 5, perMemberLimit: 5 });

@@ -178,6 +178,11 @@ export class TimeSaleClaimEngine {
     return (await this.redis.set(rebuildLockKey(saleId), token, 'PX', lockMs, 'NX')) === 'OK';
   }
 
+  /** Lets the rebuild lock go if `token` still holds it (a rebuild that stopped before writing the sale). */
+  async unlockRebuild(saleId: string, token: string): Promise<void> {
+    await this.redis.tsUnlockRebuild(rebuildLockKey(saleId), token);
+  }
+
   /**
    * Writes one chunk of a rebuild's claims, before the sale's hash; the first chunk clears what an interrupted
    * rebuild left. LOADED, PRESENT when the sale has its state already, LOCK_LOST when the lock is not `token`'s.

@@ -11,6 +11,7 @@ const SCRIPTS = {
   tsConsume: { file: 'consume', keys: 6 },
   tsLoad: { file: 'load', keys: 7 },
   tsLoadClaims: { file: 'load-claims', keys: 7 },
+  tsUnlockRebuild: { file: 'unlock-rebuild', keys: 1 },
   tsCancel: { file: 'cancel', keys: 6 },
 } as const;
 

@@ -148,9 +148,12 @@ export async function withdrawTimeSale(context: InventoryContext, saleId: string
   });
   context.services.outbox.wake();
   const { keeper, engine } = context.services.timeSales;
-  // Without a state in Redis, the rebuild loads the sale as cancelled; if another rebuild was under way, it reads the
-  // sale again just before it writes it.
-  if (!(await engine.cancel(saleId)) && (await keeper.rebuild(saleId)) === 'PRESENT') await engine.cancel(saleId);
+  // Without a state in Redis, cancel again once it is rebuilt: a rebuild already under way may have read the sale
+  // before this cancellation. One another replica is still writing is cancelled by the sweep when it is done.
+  if (!(await engine.cancel(saleId))) {
+    const rebuilt = await keeper.rebuild(saleId);
+    if (rebuilt === 'LOADED' || rebuilt === 'PRESENT') await engine.cancel(saleId);
+  }
   return withdrawn;
 }
 

@@ -101,30 +101,35 @@ export class TimeSaleStateKeeper {
     if (await this.engine.readSale(saleId)) return 'PRESENT';
     const token = randomUUID();
     if (!(await this.engine.lockRebuild(saleId, token, REBUILD_LOCK_MS))) return 'BUSY';
-    let outcome: 'LOADED' | 'PRESENT' | 'LOCK_LOST' = await this.engine.loadClaims(saleId, token, [], true, REBUILD_LOCK_MS);
-    let claims = 0;
-    if (outcome === 'LOADED') {
-      await forEachChunk<ClaimRow>(
-        em,
-        `select "id", "sale_id", "member_id", "quantity", "status", "idempotency_key", "expires_at", "created_at", "order_key"
-           from ${table(em, 'time_sale_claim')} where "sale_id" = ?`,
-        [saleId],
-        REBUILD_CHUNK,
-        async (rows) => {
-          outcome = await this.engine.loadClaims(saleId, token, rows.map(claimStateOf), false, REBUILD_LOCK_MS);
-          claims += rows.length;
-          return outcome === 'LOADED';
-        },
-      );
-    }
-    if (outcome === 'LOADED') {
+    try {
+      let outcome: 'LOADED' | 'PRESENT' | 'LOCK_LOST' = await this.engine.loadClaims(saleId, token, [], true, REBUILD_LOCK_MS);
+      let claims = 0;
+      if (outcome === 'LOADED') {
+        await forEachChunk<ClaimRow>(
+          em,
+          `select "id", "sale_id", "member_id", "quantity", "status", "idempotency_key", "expires_at", "created_at", "order_key"
+             from ${table(em, 'time_sale_claim')} where "sale_id" = ?`,
+          [saleId],
+          REBUILD_CHUNK,
+          async (rows) => {
+            outcome = await this.engine.loadClaims(saleId, token, rows.map(claimStateOf), false, REBUILD_LOCK_MS);
+            claims += rows.length;
+            return outcome === 'LOADED';
+          },
+        );
+      }
+      if (outcome !== 'LOADED') return outcome === 'LOCK_LOST' ? 'BUSY' : outcome;
       // The sale as it is now, not as it was before the claims: a cancellation meanwhile must not be lost.
       const current = await this.orm.em.fork().findOne(TimeSale, saleId);
       if (!current) return 'NOT_FOUND';
-      outcome = await this.engine.finishRebuild(saleStateOf(current), token);
+      const state = saleStateOf(current);
+      outcome = await this.engine.finishRebuild(state, token);
+      if (outcome === 'LOADED') this.log(`time-sale ${saleId}: state rebuilt from PostgreSQL (${state.remaining} remaining, ${claims} claims)`);
+      return outcome === 'LOCK_LOST' ? 'BUSY' : outcome;
+    } finally {
+      // Written sales let it go in their last script; one that stopped early must not pause claims until it expires.
+      await this.engine.unlockRebuild(saleId, token);
     }
-    if (outcome === 'LOADED') this.log(`time-sale ${saleId}: state rebuilt from PostgreSQL (${sale.quantity - sale.claimed} remaining, ${claims} claims)`);
-    return outcome === 'LOCK_LOST' ? 'BUSY' : outcome;
   }
 }
 

@@ -8,6 +8,7 @@ import { reconcileTimeSale, settleTimeSale } from './time-sale.state.js';
 interface UnsettledSale {
   id: string;
   over: boolean;
+  cancelled: boolean;
 }
 
 /** Runs `work` every `intervalMs` (never overlapping itself) until stopped; `stop` waits for a run in progress. */
@@ -61,7 +62,7 @@ export async function startTimeSaleWorkers(options: {
     refreshedAt = Date.now();
     const em = orm.em.fork();
     unsettled = await em.execute<UnsettledSale[]>(
-      `select "id", ("ends_at" <= clock_timestamp() or "cancelled_at" is not null) as "over"
+      `select "id", ("ends_at" <= clock_timestamp() or "cancelled_at" is not null) as "over", "cancelled_at" is not null as "cancelled"
          from ${table(em, 'time_sale')} where "settled_at" is null order by "id"`,
     );
   };
@@ -70,7 +71,10 @@ export async function startTimeSaleWorkers(options: {
     await refresh();
     for (const sale of unsettled) {
       try {
-        if (!(await engine.readSale(sale.id))) await keeper.rebuild(sale.id);
+        const state = await engine.readSale(sale.id);
+        if (!state) await keeper.rebuild(sale.id);
+        // A withdrawal that met another replica's rebuild left the cancelling to this sweep.
+        else if (sale.cancelled && state.status !== 'CANCELLED') await engine.cancel(sale.id);
         await engine.expireDue(sale.id);
         if (sale.over) {
           await consumer.drain(sale.id);

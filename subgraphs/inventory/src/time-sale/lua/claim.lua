@@ -5,6 +5,9 @@ local member = ARGV[2]
 local qty = tonumber(ARGV[3])
 local idem_field = member .. ':' .. ARGV[4]
 
+-- A sale without its hash has no state (lost, or its rebuild is still writing claims): nothing is decided.
+if redis.call('EXISTS', KEYS[1]) == 0 then return { 'SALE_PAUSED', 0 } end
+
 -- The same key answers with the first claim, without counting as another attempt.
 local existing = redis.call('HGET', KEYS[3], idem_field)
 if existing then
