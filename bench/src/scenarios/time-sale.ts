@@ -19,7 +19,7 @@ import { asMember, createTestDatabase, freePort, graphqlData, type TestDatabase 
 import { burst, type BurstResult } from '../lib/burst.js';
 import { type MeasuredLoad, runLoad, summarize } from '../lib/load.js';
 import { spawnTs, stop, waitForLine } from '../lib/processes.js';
-import { benchDir, type Cell, envNumber, median, percentile, printTable, sleep, sortNumbers, writeResults } from '../lib/report.js';
+import { benchDir, type Cell, envNumber, median, percentile, printTable, rangeText, sleep, sortNumbers, writeResults } from '../lib/report.js';
 import { mapLimit } from '../lib/seed.js';
 import { type Running, startGateway, startSubgraphs, type SubgraphsInfo } from '../lib/supergraph.js';
 
@@ -219,9 +219,9 @@ try {
       isEmpty ? null : Math.max(...outcomes.map(({ remaining }) => remaining ?? 0)),
       median(perRound.map((r) => r.p50)),
       median(p99s),
-      `${Math.round(Math.min(...p99s))}-${Math.round(Math.max(...p99s))}`,
+      rangeText(p99s, 0),
       median(perRound.map((r) => r.wallS)),
-      `${Math.min(...perRound.map((r) => r.steal)).toFixed(1)}-${Math.max(...perRound.map((r) => r.steal)).toFixed(1)}`,
+      rangeText(perRound.map((r) => r.steal), 1),
     ]);
   }
   printTable(
@@ -290,7 +290,7 @@ try {
       target.name,
       clients,
       stats.rps,
-      `${Math.round(Math.min(...perRound))}-${Math.round(Math.max(...perRound))}`,
+      rangeText(perRound, 0),
       stats.p50,
       stats.p99,
       stats.errors,

@@ -75,7 +75,10 @@ const storedClaimOf = (claim: ClaimState): StoredClaim & { id: string } => ({
   ...(claim.orderKey ? { o: claim.orderKey } : {}),
 });
 
-const loadOutcome = (reply: unknown) => (Number(reply) === 1 ? 'LOADED' : Number(reply) === 0 ? 'PRESENT' : 'LOCK_LOST') as 'LOADED' | 'PRESENT' | 'LOCK_LOST';
+/** What a load script did: wrote, found the sale's state already there, or found the rebuild lock not its token's. */
+export type LoadOutcome = 'LOADED' | 'PRESENT' | 'LOCK_LOST';
+
+const loadOutcome = (reply: unknown): LoadOutcome => (Number(reply) === 1 ? 'LOADED' : Number(reply) === 0 ? 'PRESENT' : 'LOCK_LOST');
 
 const toClaim = (id: string, saleId: string, stored: StoredClaim): ClaimState => ({
   id,
@@ -164,7 +167,6 @@ export class TimeSaleClaimEngine {
     return Number(await this.redis.tsCancel(...saleKeys(saleId), this.options.channelPrefix)) === 1;
   }
 
-  /** Writes a sale's state with its known claims unless one exists; true when it wrote. */
   /** Writes a sale's state with these claims, unless Redis holds one already; true when it wrote it. */
   async load(sale: SaleState, claims: ClaimState[] = []): Promise<boolean> {
     return (await this.loadSale(sale, claims, '')) === 1;
@@ -187,13 +189,13 @@ export class TimeSaleClaimEngine {
    * Writes one chunk of a rebuild's claims, before the sale's hash; the first chunk clears what an interrupted
    * rebuild left. LOADED, PRESENT when the sale has its state already, LOCK_LOST when the lock is not `token`'s.
    */
-  async loadClaims(saleId: string, token: string, claims: ClaimState[], first: boolean, lockMs: number): Promise<'LOADED' | 'PRESENT' | 'LOCK_LOST'> {
+  async loadClaims(saleId: string, token: string, claims: ClaimState[], first: boolean, lockMs: number): Promise<LoadOutcome> {
     const reply = await this.redis.tsLoadClaims(...saleKeys(saleId), rebuildLockKey(saleId), token, JSON.stringify(claims.map(storedClaimOf)), first ? '1' : '0', lockMs);
     return loadOutcome(reply);
   }
 
   /** Ends a rebuild: writes the sale's hash, after which every script sees its state, and lets the lock go. */
-  async finishRebuild(sale: SaleState, token: string): Promise<'LOADED' | 'PRESENT' | 'LOCK_LOST'> {
+  async finishRebuild(sale: SaleState, token: string): Promise<LoadOutcome> {
     return loadOutcome(await this.loadSale(sale, [], token));
   }
 

@@ -7,7 +7,7 @@ import { SYSTEM_ACTOR } from '../stock/stock-actor.js';
 import { applyStockChange } from '../stock/stock-change.js';
 import { StockMovementKind } from '../stock/stock-movement-kind.js';
 import { inStockTransaction } from '../stock/stock-transaction.js';
-import type { ClaimState, SaleState, TimeSaleClaimEngine } from './time-sale-claim.service.js';
+import type { ClaimState, LoadOutcome, SaleState, TimeSaleClaimEngine } from './time-sale-claim.service.js';
 import { TimeSale } from './time-sale.entity.js';
 
 /** BUSY: another rebuild of the sale is under way (claims answer SALE_PAUSED until it is done). */
@@ -56,8 +56,8 @@ const claimStateOf = (row: ClaimRow): ClaimState => ({
 
 /** How long a rebuild may go without finishing a chunk before another replica may take it over. */
 const REBUILD_LOCK_MS = 30_000;
-/** Claims written to Redis per script call in a rebuild. */
-const REBUILD_CHUNK = 500;
+/** Claims per round trip to Redis or PostgreSQL, in a rebuild and in a reconciliation. */
+const CLAIM_CHUNK = 500;
 
 /**
  * Restores sales whose Redis state is gone (a restart without persistence, a flush, a failover that lost
@@ -102,7 +102,7 @@ export class TimeSaleStateKeeper {
     const token = randomUUID();
     if (!(await this.engine.lockRebuild(saleId, token, REBUILD_LOCK_MS))) return 'BUSY';
     try {
-      let outcome: 'LOADED' | 'PRESENT' | 'LOCK_LOST' = await this.engine.loadClaims(saleId, token, [], true, REBUILD_LOCK_MS);
+      let outcome: LoadOutcome = await this.engine.loadClaims(saleId, token, [], true, REBUILD_LOCK_MS);
       let claims = 0;
       if (outcome === 'LOADED') {
         await forEachChunk<ClaimRow>(
@@ -110,7 +110,7 @@ export class TimeSaleStateKeeper {
           `select "id", "sale_id", "member_id", "quantity", "status", "idempotency_key", "expires_at", "created_at", "order_key"
              from ${table(em, 'time_sale_claim')} where "sale_id" = ?`,
           [saleId],
-          REBUILD_CHUNK,
+          CLAIM_CHUNK,
           async (rows) => {
             outcome = await this.engine.loadClaims(saleId, token, rows.map(claimStateOf), false, REBUILD_LOCK_MS);
             claims += rows.length;
@@ -194,8 +194,6 @@ export interface ReconciliationReport {
   drift: string[];
 }
 
-/** Claims compared per round trip to Redis and to PostgreSQL. */
-const CLAIM_CHUNK = 500;
 /** Disagreeing claims listed in a report at most; the rest are counted. */
 const MAX_LISTED = 100;
 
@@ -247,13 +245,14 @@ export async function reconcileTimeSale(
   if (state.remaining !== report.postgresRemaining) {
     report.drift.push(`remaining: Redis ${state.remaining}, PostgreSQL ${report.postgresRemaining}`);
   }
-  const fingerprint = `${eventId} ${await engine.claimCount(saleId)} ${JSON.stringify(stored.byStatus)}`;
+  const redisCount = await engine.claimCount(saleId);
+  const fingerprint = `${eventId} ${redisCount} ${JSON.stringify(stored.byStatus)}`;
   if (fingerprint === options.claimsVerified) {
     report.claimsVerified = fingerprint;
     report.claimsCompared = true;
     return report;
   }
-  const claimDrift = await compareClaims(em, engine, saleId, stillStanding);
+  const claimDrift = await compareClaims(em, engine, saleId, { redis: redisCount, stored: stored.claims }, stillStanding);
   if (!claimDrift) return report; // the sale moved: compared again next run
   report.drift.push(...claimDrift);
   report.claimsCompared = true;
@@ -276,12 +275,13 @@ async function storedCounts(em: EntityManager, saleId: string) {
 
 /**
  * Every claim of the sale on both sides, chunk by chunk: the disagreements (MAX_LISTED of them, then a count), or
- * null as soon as `stillStanding` says the sale moved.
+ * null as soon as `stillStanding` says the sale moved. `counts` are each side's claims, read while it stood still.
  */
 async function compareClaims(
   em: EntityManager,
   engine: TimeSaleClaimEngine,
   saleId: string,
+  counts: { redis: number; stored: number },
   stillStanding: () => Promise<boolean>,
 ): Promise<string[] | null> {
   const drift: string[] = [];
@@ -293,7 +293,6 @@ async function compareClaims(
     if (drift.length < MAX_LISTED) drift.push(line);
   };
   // Redis → PostgreSQL: each claim Redis holds is stored, with the same status.
-  const redisCount = await engine.claimCount(saleId);
   let notStored = 0;
   for await (const claims of engine.scanClaims(saleId, CLAIM_CHUNK)) {
     const stored = await storedStatuses(em, saleId, claims.map((claim) => claim.id));
@@ -308,8 +307,7 @@ async function compareClaims(
   }
   // PostgreSQL → Redis: only when PostgreSQL holds more claims than the ones Redis has stored there, read them all
   // (a cursor, so no index or sort is needed) and find the ones Redis lacks.
-  const { claims: storedCount } = await storedCounts(em, saleId);
-  if (storedCount > redisCount - notStored) {
+  if (counts.stored > counts.redis - notStored) {
     const complete = await forEachChunk<{ id: string; status: string }>(
       em,
       `select "id", "status" from ${table(em, 'time_sale_claim')} where "sale_id" = ?`,

@@ -5,14 +5,16 @@ local member = ARGV[2]
 local qty = tonumber(ARGV[3])
 local idem_field = member .. ':' .. ARGV[4]
 
--- A sale without its hash has no state (lost, or its rebuild is still writing claims): nothing is decided.
-if redis.call('EXISTS', KEYS[1]) == 0 then return { 'SALE_PAUSED', 0 } end
+-- A sale without its hash has no state (lost, or its rebuild is still writing claims): nothing is decided, not
+-- even a replay.
+local sale = redis.call('HMGET', KEYS[1], 'status', 'startsAt', 'endsAt', 'remaining', 'perMemberLimit')
+if not sale[1] then return { 'SALE_PAUSED', 0 } end
 
 -- The same key answers with the first claim, without counting as another attempt.
 local existing = redis.call('HGET', KEYS[3], idem_field)
 if existing then
   local claim = cjson.decode(redis.call('HGET', KEYS[4], existing))
-  return { 'CLAIMED', existing, claim.q, tostring(claim.e), 1, tonumber(redis.call('HGET', KEYS[1], 'remaining')) }
+  return { 'CLAIMED', existing, claim.q, tostring(claim.e), 1, tonumber(sale[4]) }
 end
 
 local rate_limit = tonumber(ARGV[7])
@@ -22,8 +24,6 @@ if rate_limit > 0 then
   if attempts > rate_limit then return { 'RATE_LIMITED', redis.call('PTTL', KEYS[7]) } end
 end
 
-local sale = redis.call('HMGET', KEYS[1], 'status', 'startsAt', 'endsAt', 'remaining', 'perMemberLimit')
-if not sale[1] then return { 'SALE_PAUSED', 0 } end
 if sale[1] == 'CANCELLED' then return { 'ENDED', sale[3] } end
 local now = now_ms()
 if now < tonumber(sale[2]) then return { 'NOT_STARTED', sale[2] } end
