@@ -2,6 +2,7 @@ import { logTo, type OutboxRelay, type SubgraphRuntime } from '@commerce/kit';
 import { type InventoryConfig, setting } from './config.js';
 import { StockEventsPublisher } from './stock/stock-events.publisher.js';
 import { TimeSaleClaimEngine } from './time-sale/time-sale-claim.service.js';
+import { TimeSaleStreamConsumer } from './time-sale/time-sale.consumer.js';
 import { TimeSaleMetrics } from './time-sale/time-sale.metrics.js';
 import { TimeSaleStateKeeper } from './time-sale/time-sale.state.js';
 
@@ -42,9 +43,15 @@ export function createInventoryServices({ redis, orm, config, logger, metrics }:
     rateLimit: setting(config, 'TIME_SALE_CLAIM_RATE_LIMIT'),
     rateWindowMs: setting(config, 'TIME_SALE_CLAIM_RATE_WINDOW_MS'),
   });
-  return {
+  // The rebuild's own stream consumer writes out a surviving stream before the claims are read back. It applies
+  // events through the services it is part of, so it is made once they exist.
+  let rebuildConsumer: TimeSaleStreamConsumer | undefined;
+  const keeper = new TimeSaleStateKeeper(orm, engine, (saleId) => rebuildConsumer!.drainAll(saleId), logTo(logger, 'warn'));
+  const services: InventoryServices = {
     stockEvents: new StockEventsPublisher(redis, config.REDIS_KEY_PREFIX, logTo(logger)),
     outbox: new OutboxWaker(),
-    timeSales: { engine, keeper: new TimeSaleStateKeeper(orm, engine, logTo(logger, 'warn')), metrics: new TimeSaleMetrics(metrics.registry, redis) },
+    timeSales: { engine, keeper, metrics: new TimeSaleMetrics(metrics.registry, redis) },
   };
+  rebuildConsumer = new TimeSaleStreamConsumer({ engine, em: () => orm.em.fork(), services, pendingIdleMs: setting(config, 'TIME_SALE_PENDING_IDLE_MS') });
+  return services;
 }

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TimeSaleClaimEngine } from '../src/time-sale/time-sale-claim.service.js';
 import { TimeSaleClaimRecord } from '../src/time-sale/time-sale-claim.entity.js';
 import { TimeSaleStreamConsumer } from '../src/time-sale/time-sale.consumer.js';
-import { rebuildLockKey, saleKeys } from '../src/time-sale/time-sale.keys.js';
+import { rebuildLockKey, saleKeys, STREAM_GROUP } from '../src/time-sale/time-sale.keys.js';
 import { reconcileTimeSale, TimeSaleStateKeeper } from '../src/time-sale/time-sale.state.js';
 import { TimeSale } from '../src/time-sale/time-sale.entity.js';
 import { openTimeSale, type RunningInventory, startInventory } from './support/inventory-harness.js';
@@ -42,8 +42,10 @@ function countingScans() {
   return counter;
 }
 
+const consumer = (name: string) => new TimeSaleStreamConsumer({ engine: engine(), em, services: inventory.services, name, pendingIdleMs: 0 });
+
 async function catchUp(saleId: string) {
-  await new TimeSaleStreamConsumer({ engine: engine(), em, services: inventory.services, name: `test-${randomUUID().slice(0, 6)}`, pendingIdleMs: 0 }).drain(saleId);
+  await consumer(`test-${randomUUID().slice(0, 6)}`).drain(saleId);
 }
 
 /** A sale with `count` claims of one unit by 40 members, written to PostgreSQL; returns the claim ids. */
@@ -170,7 +172,8 @@ describe('reconciliation of a large sale', () => {
 
 describe('rebuilding a large sale from PostgreSQL', () => {
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-  const keeper = (claimEngine: TimeSaleClaimEngine = engine()) => new TimeSaleStateKeeper(inventory.app.orm, claimEngine, () => {});
+  const keeper = (claimEngine: TimeSaleClaimEngine = engine()) =>
+    new TimeSaleStateKeeper(inventory.app.orm, claimEngine, (saleId) => consumer(`rebuild-${randomUUID().slice(0, 6)}`).drainAll(saleId), () => {});
   /** What Redis lost: every key of the sale but its stream. */
   const loseState = (saleId: string) => engine().redis.del(...saleKeys(saleId).slice(0, 5));
 
@@ -192,6 +195,36 @@ describe('rebuilding a large sale from PostgreSQL', () => {
     const replay = await engine().claim({ saleId, memberId: replayOf.memberId, quantity: 1, idempotencyKey: replayOf.idempotencyKey });
     expect(replay).toMatchObject({ kind: 'CLAIMED', claimId: ids[2], replayed: true });
     expect(await reconcile(saleId)).toMatchObject({ claimsCompared: true, drift: [] });
+  });
+
+  it('writes out a stream that outlived the hash before it reads the claims back: claimed units are not sold twice', async () => {
+    const { saleId } = await saleWithClaims(600);
+    const claimOne = () => engine().claim({ saleId, memberId: randomUUID(), quantity: 1, idempotencyKey: randomUUID() });
+    // Eight claims PostgreSQL has not heard of: a consumer read three and died before acknowledging, five wait unread.
+    const late = await Promise.all(Array.from({ length: 8 }, claimOne));
+    const stream = saleKeys(saleId)[5]!;
+    await engine().redis.xreadgroup('GROUP', STREAM_GROUP, 'died', 'COUNT', 3, 'STREAMS', stream, '>');
+    const members = await engine().memberTotals(saleId);
+    await loseState(saleId);
+
+    expect(await keeper().rebuild(saleId)).toBe('LOADED');
+    expect(await engine().readSale(saleId)).toMatchObject({ remaining: 2, quantity: 610 });
+    expect(await engine().claimCount(saleId)).toBe(608);
+    expect(await engine().memberTotals(saleId)).toEqual(members);
+    expect(await engine().backlog(saleId)).toBe(0);
+    expect(((await engine().redis.xpending(stream, STREAM_GROUP)) as [number])[0]).toBe(0);
+    const first = late[0]!;
+    if (first.kind !== 'CLAIMED') throw new Error(`claim: ${first.kind}`);
+    const [stored] = await engine().readClaimsById(saleId, [first.claimId]);
+    expect(await engine().claim({ saleId, memberId: stored!.memberId, quantity: 1, idempotencyKey: stored!.idempotencyKey })).toMatchObject({
+      kind: 'CLAIMED',
+      claimId: first.claimId,
+      replayed: true,
+    });
+    // Two units are left, and only two.
+    expect((await Promise.all([claimOne(), claimOne(), claimOne()])).map((outcome) => outcome.kind).sort()).toEqual(['CLAIMED', 'CLAIMED', 'SOLD_OUT']);
+    await catchUp(saleId);
+    expect(await reconcile(saleId)).toMatchObject({ redisRemaining: 0, postgresRemaining: 0, claimsCompared: true, drift: [] });
   });
 
   it('runs one rebuild at a time, and clears and redoes one that died half-way', async () => {

@@ -39,21 +39,35 @@ export class TimeSaleStreamConsumer {
   }
 
   /** Processes what is waiting in the sale's stream, batch by batch; returns how many entries it applied. */
-  async drain(saleId: string): Promise<number> {
+  drain(saleId: string): Promise<number> {
+    return this.drainTakingOver(saleId, this.options.pendingIdleMs);
+  }
+
+  /**
+   * Writes out everything the sale's stream holds, entries other consumers read and have not acknowledged included
+   * (taken over however recently they were read): afterwards PostgreSQL holds every event the stream held. A rebuild
+   * calls it once no script can append (the sale's hash is gone) and before it reads the claims back. A consumer that
+   * loses an entry this way and applies it as well changes nothing (applying is idempotent).
+   */
+  drainAll(saleId: string): Promise<number> {
+    return this.drainTakingOver(saleId, 0);
+  }
+
+  private async drainTakingOver(saleId: string, pendingIdleMs: number): Promise<number> {
     let total = 0;
     for (;;) {
-      const entries = await this.nextBatch(saleId);
+      const entries = await this.nextBatch(saleId, pendingIdleMs);
       if (entries.length === 0) return total;
       await this.apply(saleId, entries);
       total += entries.length;
     }
   }
 
-  private async nextBatch(saleId: string): Promise<StreamEntry[]> {
+  private async nextBatch(saleId: string, pendingIdleMs: number): Promise<StreamEntry[]> {
     const redis = this.options.engine.redis;
     const stream = saleKeys(saleId)[5]!;
     try {
-      const [, taken] = (await redis.xautoclaim(stream, STREAM_GROUP, this.name, this.options.pendingIdleMs, '0-0', 'COUNT', this.batchSize)) as [
+      const [, taken] = (await redis.xautoclaim(stream, STREAM_GROUP, this.name, pendingIdleMs, '0-0', 'COUNT', this.batchSize)) as [
         string,
         StreamEntry[],
       ];

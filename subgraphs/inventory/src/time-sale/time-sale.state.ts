@@ -59,10 +59,14 @@ const REBUILD_LOCK_MS = 30_000;
 /** Claims per round trip to Redis or PostgreSQL, in a rebuild and in a reconciliation. */
 const CLAIM_CHUNK = 500;
 
+/** Writes everything a sale's event stream holds to PostgreSQL; returns how many entries (the consumer's drainAll). */
+export type StreamWriter = (saleId: string) => Promise<number>;
+
 /**
  * Restores sales whose Redis state is gone (a restart without persistence, a flush, a failover that lost
- * writes) from PostgreSQL. Claims answer SALE_PAUSED until then. What PostgreSQL has not heard of yet
- * (stream entries lost with Redis) is lost with it; the reconciliation report shows the gap.
+ * writes, an eviction) from PostgreSQL. Claims answer SALE_PAUSED until then. What PostgreSQL has not heard of
+ * yet is written out first when the sale's stream survived; stream entries lost with Redis are lost with it, and
+ * the reconciliation report shows the gap.
  * Concurrent requests for one sale share one rebuild; racing replicas load once (the script checks).
  */
 export class TimeSaleStateKeeper {
@@ -71,6 +75,7 @@ export class TimeSaleStateKeeper {
   constructor(
     private readonly orm: Orm,
     readonly engine: TimeSaleClaimEngine,
+    private readonly writeStream: StreamWriter,
     private readonly log: (message: string) => void = console.error,
   ) {}
 
@@ -102,6 +107,11 @@ export class TimeSaleStateKeeper {
     const token = randomUUID();
     if (!(await this.engine.lockRebuild(saleId, token, REBUILD_LOCK_MS))) return 'BUSY';
     try {
+      // A loss of some keys only (the hash evicted, the stream kept) leaves events PostgreSQL has not applied yet.
+      // Without the hash no script appends any more, so once they are written out PostgreSQL holds every claim, and
+      // its claimed count and its claims, read below, agree; rebuilt from fewer claims, the sale would sell again
+      // the units of those it missed.
+      await this.writeStream(saleId);
       let outcome: LoadOutcome = await this.engine.loadClaims(saleId, token, [], true, REBUILD_LOCK_MS);
       let claims = 0;
       if (outcome === 'LOADED') {
