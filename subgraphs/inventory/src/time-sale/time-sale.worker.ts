@@ -89,7 +89,10 @@ export async function startTimeSaleWorkers(options: {
   const consume = async () => {
     // Sales created on other replicas show up within a second even when the sweep runs rarely.
     if (Date.now() - refreshedAt > 1_000) await refresh();
-    for (const sale of unsettled) await consumer.drain(sale.id);
+    // One XLEN per sale (the calls of one turn share a round trip) finds the streams with entries: written entries
+    // are deleted, so an idle sale costs one cheap call a tick instead of a drain's three.
+    const backlogs = await Promise.all(unsettled.map((sale) => engine.backlog(sale.id)));
+    for (const [index, sale] of unsettled.entries()) if (backlogs[index]! > 0) await consumer.drain(sale.id);
   };
 
   // What each sale looked like when its claims last agreed: while it looks the same they are not compared again.
