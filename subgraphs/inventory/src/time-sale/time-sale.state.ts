@@ -107,6 +107,8 @@ export class TimeSaleStateKeeper {
     const token = randomUUID();
     if (!(await this.engine.lockRebuild(saleId, token, REBUILD_LOCK_MS))) return 'BUSY';
     try {
+      // Another replica's rebuild may have finished between the check above and the lock.
+      if (await this.engine.readSale(saleId)) return 'PRESENT';
       // A loss of some keys only (the hash evicted, the stream kept) leaves events PostgreSQL has not applied yet.
       // Without the hash no script appends any more, so once they are written out PostgreSQL holds every claim, and
       // its claimed count and its claims, read below, agree; rebuilt from fewer claims, the sale would sell again
