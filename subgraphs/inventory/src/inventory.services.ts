@@ -46,7 +46,7 @@ export function createInventoryServices({ redis, orm, config, logger, metrics }:
   // The rebuild's own stream consumer writes out a surviving stream before the claims are read back. It applies
   // events through the services it is part of, so it is made once they exist.
   let rebuildConsumer: TimeSaleStreamConsumer | undefined;
-  const keeper = new TimeSaleStateKeeper(orm, engine, (saleId) => rebuildConsumer!.drainAll(saleId), logTo(logger, 'warn'));
+  const keeper = new TimeSaleStateKeeper(orm, engine, (saleId, keepGoing) => rebuildConsumer!.drainAll(saleId, keepGoing), logTo(logger, 'warn'));
   const services: InventoryServices = {
     stockEvents: new StockEventsPublisher(redis, config.REDIS_KEY_PREFIX, logTo(logger)),
     outbox: new OutboxWaker(),

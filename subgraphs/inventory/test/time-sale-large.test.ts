@@ -42,7 +42,8 @@ function countingScans() {
   return counter;
 }
 
-const consumer = (name: string) => new TimeSaleStreamConsumer({ engine: engine(), em, services: inventory.services, name, pendingIdleMs: 0 });
+const consumer = (name: string, pendingIdleMs = 0, batchSize?: number) =>
+  new TimeSaleStreamConsumer({ engine: engine(), em, services: inventory.services, name, pendingIdleMs, ...(batchSize ? { batchSize } : {}) });
 
 async function catchUp(saleId: string) {
   await consumer(`test-${randomUUID().slice(0, 6)}`).drain(saleId);
@@ -173,7 +174,7 @@ describe('reconciliation of a large sale', () => {
 describe('rebuilding a large sale from PostgreSQL', () => {
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
   const keeper = (claimEngine: TimeSaleClaimEngine = engine()) =>
-    new TimeSaleStateKeeper(inventory.app.orm, claimEngine, (saleId) => consumer(`rebuild-${randomUUID().slice(0, 6)}`).drainAll(saleId), () => {});
+    new TimeSaleStateKeeper(inventory.app.orm, claimEngine, (saleId, keepGoing) => consumer(`rebuild-${randomUUID().slice(0, 6)}`, 60_000).drainAll(saleId, keepGoing), () => {});
   /** What Redis lost: every key of the sale but its stream. */
   const loseState = (saleId: string) => engine().redis.del(...saleKeys(saleId).slice(0, 5));
 
@@ -225,6 +226,39 @@ describe('rebuilding a large sale from PostgreSQL', () => {
     expect((await Promise.all([claimOne(), claimOne(), claimOne()])).map((outcome) => outcome.kind).sort()).toEqual(['CLAIMED', 'CLAIMED', 'SOLD_OUT']);
     await catchUp(saleId);
     expect(await reconcile(saleId)).toMatchObject({ redisRemaining: 0, postgresRemaining: 0, claimsCompared: true, drift: [] });
+  });
+
+  it('stops writing out the stream when its lock is lost, and leaves the rest to the holder', async () => {
+    const { saleId } = await saleWithClaims(20);
+    await Promise.all(Array.from({ length: 10 }, () => engine().claim({ saleId, memberId: randomUUID(), quantity: 1, idempotencyKey: randomUUID() })));
+    await loseState(saleId);
+    const real = engine();
+    let asked = 0;
+    // After the first batch another replica holds the lock (this rebuild's expired).
+    const losing = Object.create(real, {
+      loadClaims: {
+        value: async (...args: Parameters<TimeSaleClaimEngine['loadClaims']>) => {
+          if (asked++ === 1) await real.redis.set(rebuildLockKey(saleId), 'other');
+          return real.loadClaims(...args);
+        },
+      },
+    }) as TimeSaleClaimEngine;
+    const writer = consumer(`rebuild-${randomUUID().slice(0, 6)}`, 60_000, 2);
+    const rebuild = new TimeSaleStateKeeper(inventory.app.orm, losing, (id, keepGoing) => writer.drainAll(id, keepGoing), () => {});
+    expect(await rebuild.rebuild(saleId)).toBe('BUSY');
+    expect(await engine().backlog(saleId)).toBe(8);
+    expect(await engine().readSale(saleId)).toBeNull();
+    expect(await engine().redis.get(rebuildLockKey(saleId))).toBe('other');
+  });
+
+  it('writes out a stream that lost its consumer group: a script appended to it after the stream alone was lost', async () => {
+    const { saleId } = await saleWithClaims(20);
+    await engine().redis.del(saleKeys(saleId)[5]!);
+    await Promise.all(Array.from({ length: 3 }, () => engine().claim({ saleId, memberId: randomUUID(), quantity: 1, idempotencyKey: randomUUID() })));
+    expect(await engine().backlog(saleId)).toBe(3);
+    await catchUp(saleId);
+    expect(await engine().backlog(saleId)).toBe(0);
+    expect(await reconcile(saleId)).toMatchObject({ redisRemaining: 7, postgresRemaining: 7, claimsCompared: true, drift: [] });
   });
 
   it('runs one rebuild at a time, and clears and redoes one that died half-way', async () => {

@@ -39,52 +39,74 @@ export class TimeSaleStreamConsumer {
   }
 
   /** Processes what is waiting in the sale's stream, batch by batch; returns how many entries it applied. */
-  drain(saleId: string): Promise<number> {
-    return this.drainTakingOver(saleId, this.options.pendingIdleMs);
+  async drain(saleId: string): Promise<number> {
+    let total = 0;
+    for (let entries = await this.nextBatch(saleId); entries.length > 0; entries = await this.nextBatch(saleId)) {
+      await this.apply(saleId, entries);
+      total += entries.length;
+    }
+    return total;
   }
 
   /**
-   * Writes out everything the sale's stream holds, entries other consumers read and have not acknowledged included
-   * (taken over however recently they were read): afterwards PostgreSQL holds every event the stream held. A rebuild
-   * calls it once no script can append (the sale's hash is gone) and before it reads the claims back. A consumer that
-   * loses an entry this way and applies it as well changes nothing (applying is idempotent).
+   * Writes out everything the sale's stream holds, entries other consumers read and have not acknowledged included:
+   * once its own and the new entries are done, it takes theirs over however recently they were read. Afterwards
+   * PostgreSQL holds every event the stream held. A rebuild calls it once no script appends (the sale's hash is gone)
+   * and before it reads the claims back; `keepGoing`, asked before each batch, ends it early (the rebuild lost its
+   * lock). A consumer whose entry was taken over and that applies it as well changes nothing (applying is idempotent).
+   * Returns how many entries it applied, or null when `keepGoing` stopped it.
    */
-  drainAll(saleId: string): Promise<number> {
-    return this.drainTakingOver(saleId, 0);
-  }
-
-  private async drainTakingOver(saleId: string, pendingIdleMs: number): Promise<number> {
+  async drainAll(saleId: string, keepGoing: () => Promise<boolean>): Promise<number | null> {
     let total = 0;
     for (;;) {
-      const entries = await this.nextBatch(saleId, pendingIdleMs);
+      if (!(await keepGoing())) return null;
+      // Another consumer's batch is taken over last: applying it while that consumer may still be at it costs both
+      // of them waits on the same rows.
+      let entries = await this.nextBatch(saleId, { takeOver: false });
+      if (entries.length === 0) entries = await this.nextBatch(saleId, { takeOver: true });
       if (entries.length === 0) return total;
       await this.apply(saleId, entries);
       total += entries.length;
     }
   }
 
-  private async nextBatch(saleId: string, pendingIdleMs: number): Promise<StreamEntry[]> {
+  /**
+   * The next batch: entries a silent consumer left (idle for `pendingIdleMs`; with `takeOver`, any other consumer's
+   * whatever their age, and only those), else this consumer's own unacknowledged ones, else new ones.
+   */
+  private async nextBatch(saleId: string, { takeOver }: { takeOver?: boolean } = {}): Promise<StreamEntry[]> {
     const redis = this.options.engine.redis;
     const stream = saleKeys(saleId)[5]!;
+    const live = (entries: StreamEntry[] | undefined) => (entries ?? []).filter((entry) => entry && entry[1]);
     try {
-      const [, taken] = (await redis.xautoclaim(stream, STREAM_GROUP, this.name, pendingIdleMs, '0-0', 'COUNT', this.batchSize)) as [
-        string,
-        StreamEntry[],
-      ];
-      const live = taken.filter((entry) => entry && entry[1]);
-      if (live.length > 0) return live;
+      if (takeOver !== false) {
+        const idleMs = takeOver ? 0 : this.options.pendingIdleMs;
+        let cursor = '0-0';
+        do {
+          const [next, taken] = (await redis.xautoclaim(stream, STREAM_GROUP, this.name, idleMs, cursor, 'COUNT', this.batchSize)) as [string, StreamEntry[]];
+          if (live(taken).length > 0) return live(taken);
+          cursor = next;
+        } while (cursor !== '0-0');
+        if (takeOver) return [];
+      }
       for (const from of ['0', '>']) {
         const reply = (await redis.xreadgroup('GROUP', STREAM_GROUP, this.name, 'COUNT', this.batchSize, 'STREAMS', stream, from)) as
           | [string, StreamEntry[]][]
           | null;
-        const entries = (reply?.[0]?.[1] ?? []).filter((entry) => entry && entry[1]);
+        const entries = live(reply?.[0]?.[1]);
         if (entries.length > 0) return entries;
       }
       return [];
     } catch (error) {
       if (!(error instanceof Error) || !error.message.includes('NOGROUP')) throw error;
-      // The stream or its group is gone (Redis lost the sale); the state rebuild recreates both.
-      return [];
+      // A stream without the group is one a script appended to after the stream alone was lost (an eviction): its
+      // entries are still to be written, from the start. Without the stream (Redis lost the sale) there is nothing to
+      // write, and the state rebuild recreates both.
+      if ((await redis.xlen(stream)) === 0) return [];
+      await redis.xgroup('CREATE', stream, STREAM_GROUP, '0').catch((created: unknown) => {
+        if (!(created instanceof Error) || !created.message.includes('BUSYGROUP')) throw created;
+      });
+      return this.nextBatch(saleId, { takeOver });
     }
   }
 

@@ -59,8 +59,11 @@ const REBUILD_LOCK_MS = 30_000;
 /** Claims per round trip to Redis or PostgreSQL, in a rebuild and in a reconciliation. */
 const CLAIM_CHUNK = 500;
 
-/** Writes everything a sale's event stream holds to PostgreSQL; returns how many entries (the consumer's drainAll). */
-export type StreamWriter = (saleId: string) => Promise<number>;
+/**
+ * Writes everything a sale's event stream holds to PostgreSQL, asking `keepGoing` before each batch (the consumer's
+ * drainAll); returns how many entries, or null when `keepGoing` stopped it.
+ */
+export type StreamWriter = (saleId: string, keepGoing: () => Promise<boolean>) => Promise<number | null>;
 
 /**
  * Restores sales whose Redis state is gone (a restart without persistence, a flush, a failover that lost
@@ -109,12 +112,15 @@ export class TimeSaleStateKeeper {
     try {
       // Another replica's rebuild may have finished between the check above and the lock.
       if (await this.engine.readSale(saleId)) return 'PRESENT';
-      // A loss of some keys only (the hash evicted, the stream kept) leaves events PostgreSQL has not applied yet.
-      // Without the hash no script appends any more, so once they are written out PostgreSQL holds every claim, and
-      // its claimed count and its claims, read below, agree; rebuilt from fewer claims, the sale would sell again
-      // the units of those it missed.
-      await this.writeStream(saleId);
-      let outcome: LoadOutcome = await this.engine.loadClaims(saleId, token, [], true, REBUILD_LOCK_MS);
+      // When the hash was lost and the stream was not (an eviction), the stream holds events PostgreSQL has not
+      // applied yet. Without the hash no script appends to it, so once they are written out PostgreSQL holds every
+      // claim, and its claimed count and its claims, read below, agree; rebuilt from fewer claims, the sale would
+      // sell again the units of those it missed. Each batch first extends the lock (an empty chunk does), and the
+      // writing stops if the lock was lost or the sale has its state again.
+      let outcome = 'LOADED' as LoadOutcome;
+      const stillRebuilding = async () => (outcome = await this.engine.loadClaims(saleId, token, [], false, REBUILD_LOCK_MS)) === 'LOADED';
+      if ((await this.writeStream(saleId, stillRebuilding)) === null) return outcome === 'LOCK_LOST' ? 'BUSY' : outcome;
+      outcome = await this.engine.loadClaims(saleId, token, [], true, REBUILD_LOCK_MS);
       let claims = 0;
       if (outcome === 'LOADED') {
         await forEachChunk<ClaimRow>(

@@ -89,8 +89,8 @@ export async function startTimeSaleWorkers(options: {
   const consume = async () => {
     // Sales created on other replicas show up within a second even when the sweep runs rarely.
     if (Date.now() - refreshedAt > 1_000) await refresh();
-    // One XLEN per sale (the calls of one turn share a round trip) finds the streams with entries: written entries
-    // are deleted, so an idle sale costs one cheap call a tick instead of a drain's three.
+    // One XLEN per sale (sent together, pipelined by the client) finds the streams with entries: written entries are
+    // deleted, so an idle sale costs one cheap call a tick instead of a drain's three.
     const backlogs = await Promise.all(unsettled.map((sale) => engine.backlog(sale.id)));
     for (const [index, sale] of unsettled.entries()) if (backlogs[index]! > 0) await consumer.drain(sale.id);
   };
