@@ -152,10 +152,14 @@ try {
   // on its own 1,000 connections (a shop's servers are warm and its buyers' connections open when a sale opens; a
   // process that just started would be measured compiling its code, and a cold client opening a thousand sockets).
   // Every round bursts on fresh units: a new sale through the gateway and for the engine, a refilled row lock.
+  const OURS = 'ours: claimTimeSale via gateway';
+  const ROW_LOCK = 'naive PostgreSQL row lock';
+  const EMPTY = 'empty HTTP handler';
+  const ENGINE = 'claim engine (Lua), bare handler';
   type BurstTarget = { name: string; run: (round: number) => Promise<{ result: BurstResult; remaining: number | null }> };
   const burstTargets: BurstTarget[] = [
     {
-      name: 'ours: claimTimeSale via gateway',
+      name: OURS,
       run: async (round) => {
         const saleId = burstSales[round]!.ours;
         const result = await burst({ url, body: CLAIM(saleId), authorizations, count: buyers, warmup: { url, body: CLAIM(bigSale) } });
@@ -164,7 +168,7 @@ try {
       },
     },
     ...(['rowlock', 'engine'] as const).map((mode) => ({
-      name: mode === 'rowlock' ? 'naive PostgreSQL row lock' : 'claim engine (Lua), bare handler',
+      name: mode === 'rowlock' ? ROW_LOCK : ENGINE,
       run: async (round: number) => {
         const target = mode === 'rowlock' ? await startBaseline('rowlock', database) : await engineOn(burstSales[round]!.engine);
         try {
@@ -177,7 +181,7 @@ try {
       },
     })),
     {
-      name: 'empty HTTP handler',
+      name: EMPTY,
       run: async () => ({ result: await burst({ url: empty.url, body: '{}', authorizations: [], count: buyers, warmup: { url: empty.url, body: '{}' } }), remaining: null }),
     },
   ];
@@ -195,7 +199,7 @@ try {
   const burstResults: Record<string, unknown> = {};
   for (const target of burstTargets) {
     const outcomes = bursts.get(target.name)!;
-    const isEmpty = target.name === 'empty HTTP handler';
+    const isEmpty = target.name === EMPTY;
     const count = (key: string) => outcomes.reduce((sum, { result }) => sum + (result.outcomes[key] ?? 0), 0);
     const successes = count('TimeSaleClaim');
     // Oversell: more successes than units in a round, or a negative count left.
@@ -239,9 +243,6 @@ try {
     { name: 'ours, direct path off', env: { DIRECT_FETCH: 'false' }, saleId: peerSales[0]! },
     { name: 'ours, subgraph batching off', env: { SUBGRAPH_BATCHING: 'false' }, saleId: peerSales[1]! },
   ];
-  const OURS = 'ours: claimTimeSale via gateway';
-  const ROW_LOCK = 'naive PostgreSQL row lock';
-  const EMPTY = 'empty HTTP handler';
   const sustainedTargets: { name: string; pid: number; url: string; body: string; authorizations?: string[] }[] = [
     { name: OURS, pid: gateway.pid, url, body: CLAIM(bigSale), authorizations },
   ];
@@ -252,7 +253,7 @@ try {
   }
   sustainedTargets.push(
     { name: ROW_LOCK, pid: rowlockBig.pid, url: rowlockBig.url, body: '{}' },
-    { name: 'claim engine (Lua), bare handler', pid: engineBig.pid, url: engineBig.url, body: '{}' },
+    { name: ENGINE, pid: engineBig.pid, url: engineBig.url, body: '{}' },
     { name: EMPTY, pid: empty.pid, url: empty.url, body: '{}' },
   );
   const gatewayPids = new Set([gateway.pid, ...peerGateways.map((peer) => peer.pid)]);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TimeSaleClaimEngine } from '../src/time-sale/time-sale-claim.service.js';
 import { TimeSaleClaimRecord } from '../src/time-sale/time-sale-claim.entity.js';
@@ -172,7 +173,6 @@ describe('reconciliation of a large sale', () => {
 });
 
 describe('rebuilding a large sale from PostgreSQL', () => {
-  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
   const keeper = (claimEngine: TimeSaleClaimEngine = engine()) =>
     new TimeSaleStateKeeper(inventory.app.orm, claimEngine, (saleId, keepGoing) => consumer(`rebuild-${randomUUID().slice(0, 6)}`, 60_000).drainAll(saleId, keepGoing), () => {});
   /** What Redis lost: every key of the sale but its stream. */

@@ -194,6 +194,11 @@ export class TimeSaleClaimEngine {
     return loadOutcome(reply);
   }
 
+  /** Extends the rebuild lock of `token` without writing: LOADED while the rebuild may go on (see loadClaims). */
+  async extendRebuild(saleId: string, token: string, lockMs: number): Promise<LoadOutcome> {
+    return this.loadClaims(saleId, token, [], false, lockMs);
+  }
+
   /** Ends a rebuild: writes the sale's hash, after which every script sees its state, and lets the lock go. */
   async finishRebuild(sale: SaleState, token: string): Promise<LoadOutcome> {
     return loadOutcome(await this.loadSale(sale, [], token));

@@ -62,8 +62,8 @@ export class TimeSaleStreamConsumer {
       if (!(await keepGoing())) return null;
       // Another consumer's batch is taken over last: applying it while that consumer may still be at it costs both
       // of them waits on the same rows.
-      let entries = await this.nextBatch(saleId, { takeOver: false });
-      if (entries.length === 0) entries = await this.nextBatch(saleId, { takeOver: true });
+      let entries = await this.nextBatch(saleId, 'none');
+      if (entries.length === 0) entries = await this.nextBatch(saleId, 'any');
       if (entries.length === 0) return total;
       await this.apply(saleId, entries);
       total += entries.length;
@@ -71,23 +71,24 @@ export class TimeSaleStreamConsumer {
   }
 
   /**
-   * The next batch: entries a silent consumer left (idle for `pendingIdleMs`; with `takeOver`, any other consumer's
-   * whatever their age, and only those), else this consumer's own unacknowledged ones, else new ones.
+   * The next batch. `silent`: entries a consumer silent for `pendingIdleMs` left, else this consumer's own
+   * unacknowledged ones, else new ones. `none`: its own, else new ones. `any`: other consumers' unacknowledged entries
+   * whatever their age, and only those.
    */
-  private async nextBatch(saleId: string, { takeOver }: { takeOver?: boolean } = {}): Promise<StreamEntry[]> {
+  private async nextBatch(saleId: string, takeOver: 'silent' | 'none' | 'any' = 'silent'): Promise<StreamEntry[]> {
     const redis = this.options.engine.redis;
     const stream = saleKeys(saleId)[5]!;
     const live = (entries: StreamEntry[] | undefined) => (entries ?? []).filter((entry) => entry && entry[1]);
     try {
-      if (takeOver !== false) {
-        const idleMs = takeOver ? 0 : this.options.pendingIdleMs;
+      if (takeOver !== 'none') {
+        const idleMs = takeOver === 'any' ? 0 : this.options.pendingIdleMs;
         let cursor = '0-0';
         do {
           const [next, taken] = (await redis.xautoclaim(stream, STREAM_GROUP, this.name, idleMs, cursor, 'COUNT', this.batchSize)) as [string, StreamEntry[]];
           if (live(taken).length > 0) return live(taken);
           cursor = next;
         } while (cursor !== '0-0');
-        if (takeOver) return [];
+        if (takeOver === 'any') return [];
       }
       for (const from of ['0', '>']) {
         const reply = (await redis.xreadgroup('GROUP', STREAM_GROUP, this.name, 'COUNT', this.batchSize, 'STREAMS', stream, from)) as
@@ -106,7 +107,7 @@ export class TimeSaleStreamConsumer {
       await redis.xgroup('CREATE', stream, STREAM_GROUP, '0').catch((created: unknown) => {
         if (!(created instanceof Error) || !created.message.includes('BUSYGROUP')) throw created;
       });
-      return this.nextBatch(saleId, { takeOver });
+      return this.nextBatch(saleId, takeOver);
     }
   }
 

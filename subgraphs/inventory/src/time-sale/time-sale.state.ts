@@ -115,10 +115,10 @@ export class TimeSaleStateKeeper {
       // When the hash was lost and the stream was not (an eviction), the stream holds events PostgreSQL has not
       // applied yet. Without the hash no script appends to it, so once they are written out PostgreSQL holds every
       // claim, and its claimed count and its claims, read below, agree; rebuilt from fewer claims, the sale would
-      // sell again the units of those it missed. Each batch first extends the lock (an empty chunk does), and the
-      // writing stops if the lock was lost or the sale has its state again.
+      // sell again the units of those it missed. Each batch first extends the lock, and the writing stops if the lock
+      // was lost or the sale has its state again.
       let outcome = 'LOADED' as LoadOutcome;
-      const stillRebuilding = async () => (outcome = await this.engine.loadClaims(saleId, token, [], false, REBUILD_LOCK_MS)) === 'LOADED';
+      const stillRebuilding = async () => (outcome = await this.engine.extendRebuild(saleId, token, REBUILD_LOCK_MS)) === 'LOADED';
       if ((await this.writeStream(saleId, stillRebuilding)) === null) return outcome === 'LOCK_LOST' ? 'BUSY' : outcome;
       outcome = await this.engine.loadClaims(saleId, token, [], true, REBUILD_LOCK_MS);
       let claims = 0;

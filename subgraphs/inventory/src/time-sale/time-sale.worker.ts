@@ -104,7 +104,8 @@ export async function startTimeSaleWorkers(options: {
       else verified.delete(sale.id);
       if (report && report.drift.length > 0) log(`time-sale ${sale.id} drift: ${report.drift.join('; ')}`);
     }
-    for (const saleId of verified.keys()) if (!unsettled.some((sale) => sale.id === saleId)) verified.delete(saleId);
+    const open = new Set(unsettled.map((sale) => sale.id));
+    for (const saleId of verified.keys()) if (!open.has(saleId)) verified.delete(saleId);
   };
 
   const unwatch = services.timeSales.metrics.watch(() => unsettled.map((sale) => sale.id));
