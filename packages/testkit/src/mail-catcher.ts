@@ -1,4 +1,4 @@
-import { createServer } from 'node:net';
+import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 
@@ -26,14 +26,36 @@ const decodeQuotedPrintable = (raw: string) =>
 export class MailCatcher {
   readonly messages: CaughtMail[] = [];
   private server: SMTPServer | null = null;
+  private holder: Server | null = null;
 
   constructor(readonly port: number) {}
+
+  /**
+   * SMTP "down" without giving the port up: every connection is cut at once. An unbound port would be free for the
+   * kernel to hand to another test process meanwhile, and `start` would then fail with EADDRINUSE.
+   */
+  async startDown(): Promise<this> {
+    const holder = createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve, reject) => {
+      holder.once('error', reject);
+      holder.listen(this.port, '127.0.0.1', () => resolve());
+    });
+    this.holder = holder;
+    return this;
+  }
+
+  private async release(): Promise<void> {
+    const holder = this.holder;
+    this.holder = null;
+    if (holder) await new Promise<void>((resolve) => holder.close(() => resolve()));
+  }
 
   get url() {
     return `smtp://127.0.0.1:${this.port}`;
   }
 
   async start(): Promise<this> {
+    await this.release();
     this.server = new SMTPServer({
       authOptional: true,
       disabledCommands: ['STARTTLS', 'AUTH'],
@@ -60,6 +82,7 @@ export class MailCatcher {
   }
 
   async stop(): Promise<void> {
+    await this.release();
     const server = this.server;
     this.server = null;
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -10,7 +10,8 @@ let mail: MailCatcher;
 
 beforeAll(async () => {
   env = await createTestEnvironment('mail');
-  mail = new MailCatcher(await freePort());
+  // SMTP starts down: connections to its port are cut until the test starts it.
+  mail = await new MailCatcher(await freePort()).startDown();
 });
 afterAll(async () => {
   await mail?.stop();
