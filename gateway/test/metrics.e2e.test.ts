@@ -1,5 +1,5 @@
 import { demoId } from '@commerce/demo-data';
-import { freePort, graphqlData, graphqlRequest, type MetricSample, parseMetrics, TEST_GATEWAY_SECRET } from '@commerce/testkit';
+import { freePort, graphqlData, graphqlRequest, type MetricSample, metricValue, parseMetrics, TEST_GATEWAY_SECRET } from '@commerce/testkit';
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -19,7 +19,7 @@ afterAll(() => supergraph?.close());
 
 /** A sample's value; 0 when the series does not exist yet. */
 function value(samples: MetricSample[], name: string, labels: Record<string, string>): number {
-  return samples.find((sample) => sample.name === name && Object.entries(labels).every(([key, v]) => sample.labels[key] === v))?.value ?? 0;
+  return metricValue(samples, name, labels) ?? 0;
 }
 
 async function scrape(url = supergraph.gatewayUrl): Promise<MetricSample[]> {

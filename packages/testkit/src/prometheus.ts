@@ -16,3 +16,8 @@ export function parseMetrics(text: string): MetricSample[] {
   }
   return samples;
 }
+
+/** The value of the first sample named `name` that carries every one of `labels`; undefined when there is none. */
+export function metricValue(samples: MetricSample[], name: string, labels: Record<string, string> = {}): number | undefined {
+  return samples.find((sample) => sample.name === name && Object.entries(labels).every(([key, v]) => sample.labels[key] === v))?.value;
+}

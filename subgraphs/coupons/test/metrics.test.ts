@@ -1,5 +1,5 @@
 import { demoId } from '@commerce/kit';
-import { graphqlData, graphqlRequest, type MetricSample, parseMetrics, type RunningSubgraph, startTestSubgraph } from '@commerce/testkit';
+import { graphqlData, graphqlRequest, type MetricSample, metricValue, parseMetrics, type RunningSubgraph, startTestSubgraph } from '@commerce/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
 
@@ -11,9 +11,7 @@ beforeAll(async () => {
 afterAll(() => subgraph?.close());
 
 
-function value(samples: MetricSample[], name: string, labels: Record<string, string>): number | undefined {
-  return samples.find((sample) => sample.name === name && Object.entries(labels).every(([key, v]) => sample.labels[key] === v))?.value;
-}
+const value = metricValue;
 
 async function scrape(): Promise<{ status: number; contentType: string; samples: MetricSample[] }> {
   const response = await fetch(subgraph.url.replace(/\/graphql$/, '/metrics'));

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { asMember, graphqlData, type MetricSample, parseMetrics } from '@commerce/testkit';
+import { asMember, graphqlData, type MetricSample, metricValue, parseMetrics } from '@commerce/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TimeSaleStreamConsumer } from '../src/time-sale/time-sale.consumer.js';
 import { saleKeys, STREAM_GROUP } from '../src/time-sale/time-sale.keys.js';
@@ -23,8 +23,7 @@ async function scrape(): Promise<MetricSample[]> {
   return parseMetrics(await response.text());
 }
 
-const value = (samples: MetricSample[], name: string, labels: Record<string, string> = {}) =>
-  samples.find((sample) => sample.name === name && Object.entries(labels).every(([key, v]) => sample.labels[key] === v))?.value;
+const value = metricValue;
 
 const backlog = async () => {
   const samples = await scrape();

@@ -272,6 +272,39 @@ describe('the stream consumer', () => {
     expect(await em().count(TimeSaleClaimRecord, { saleId })).toBe(4);
     expect((await em().findOneOrFail(TimeSale, saleId)).claimed).toBe(4);
   });
+  it("queues a checkout's sale of a claim behind a consumer batch writing that claim, instead of deadlocking", async () => {
+    const { saleId, variantId } = await newSale({ quantity: 4, perMemberLimit: 1, onHand: 10 });
+    await claim(saleId, randomUUID());
+    const sold = await claim(saleId, randomUUID());
+    const entries = (await services().engine.redis.xrange(saleKeys(saleId)[5]!, '-', '+')) as [string, string[]][];
+    const [firstClaimed, soldClaimed] = entries.map(([, fields]) => parseStreamEntry(saleId, fields));
+    const consumed = await services().engine.consume(sold.id, 'order-1');
+    expect(consumed.outcome).toBe('CONSUMED');
+    const waitingOnLocks = async () => {
+      const [row] = await em().execute<{ n: number }[]>(
+        `select count(*)::int as "n" from pg_stat_activity where wait_event_type = 'Lock' and query like ?`,
+        [`%${saleId}%`],
+      );
+      return row!.n;
+    };
+
+    // A consumer's batch that a non-claim event splits in two runs: it has written the first run when the checkout
+    // starts, and writes the sold claim's CLAIMED while the checkout is under way.
+    let checkout: Promise<boolean> | undefined;
+    await inStockTransaction({ em: em(), services: inventory.services }, async (tx, changes) => {
+      await applyClaimEvents(tx, changes, saleId, [firstClaimed!], SYSTEM_ACTOR);
+      checkout = inStockTransaction({ em: em(), services: inventory.services }, (other, otherChanges) =>
+        applyClaimEvent(other, otherChanges, { type: 'CONSUMED', claim: consumed.claim! }, SYSTEM_ACTOR),
+      );
+      await eventually(async () => expect(await waitingOnLocks()).toBe(1));
+      await applyClaimEvents(tx, changes, saleId, [soldClaimed!], SYSTEM_ACTOR);
+    });
+    expect(await checkout).toBe(true);
+
+    expect((await em().findOneOrFail(TimeSaleClaimRecord, sold.id)).status).toBe('CONSUMED');
+    expect((await em().findOneOrFail(TimeSale, saleId)).claimed).toBe(2);
+    expect(await stockOf(inventory.url, variantId)).toMatchObject({ onHand: 9, reserved: 3 });
+  });
 });
 
 describe('the sweep', () => {

@@ -21,6 +21,18 @@ const TARGET: Record<ClaimEvent['type'], TimeSaleClaimStatus> = {
 };
 
 /**
+ * Takes the sale's row before any claim row: every writer of a sale's claims (the stream consumers, a checkout's
+ * CONSUMED, the settlement) then queues on the same first lock. Taken in any other order, a checkout holding its new
+ * claim row while it waits for the sale row, and a consumer holding the sale row while it inserts that claim from
+ * its batch, wait on each other (40P01). No key update, as the `claimed` update takes: claim inserts' foreign-key
+ * checks (key share) do not queue behind it.
+ */
+async function lockSaleForClaims(tx: EntityManager, saleId: string): Promise<void> {
+  const [sale] = await tx.execute(`select 1 from ${table(tx, 'time_sale')} where "id" = ? for no key update`, [saleId]);
+  if (!sale) throw new Error(`Claims belong to unknown time-sale ${saleId}.`);
+}
+
+/**
  * Writes one claim event to PostgreSQL inside the caller's transaction; replaying it changes nothing.
  * The claim id is the primary key and only HELD ever moves, so an event applies at most once whatever
  * order re-delivered entries arrive in (an EXPIRED seen before its CLAIMED inserts the final row, and
@@ -33,6 +45,11 @@ export async function applyClaimEvent(
   event: ClaimEvent,
   actor: StockActor,
 ): Promise<boolean> {
+  await lockSaleForClaims(tx, event.claim.saleId);
+  return writeClaimEvent(tx, changes, event, actor);
+}
+
+async function writeClaimEvent(tx: EntityManager, changes: StockChangeSet, event: ClaimEvent, actor: StockActor): Promise<boolean> {
   const { claim } = event;
   const target = TARGET[event.type];
   const counts = (status: TimeSaleClaimStatus) => status === 'HELD' || status === 'CONSUMED';
@@ -92,6 +109,8 @@ export async function applyClaimEvents(
   events: ClaimEvent[],
   actor: StockActor,
 ): Promise<void> {
+  if (events.length === 0) return;
+  await lockSaleForClaims(tx, saleId);
   let run: ClaimEvent[] = [];
   for (const event of events) {
     if (event.type === 'CLAIMED') {
@@ -100,7 +119,7 @@ export async function applyClaimEvents(
     }
     if (run.length > 0) await insertHeldClaims(tx, saleId, run);
     run = [];
-    await applyClaimEvent(tx, changes, event, actor);
+    await writeClaimEvent(tx, changes, event, actor);
   }
   if (run.length > 0) await insertHeldClaims(tx, saleId, run);
 }

@@ -10,11 +10,15 @@ type GroupInfo = (string | number | null)[];
  * The time-sale engine's series: claims by result (CLAIMED, SOLD_OUT, LIMIT_EXCEEDED, …), counted on the claim
  * path, and the `pg-writer` consumer group's backlog on the sales' claim streams, read from Redis at scrape
  * time: `pending` (delivered to a consumer, not yet written and acknowledged) and `lag` (not yet delivered).
- * Together they are how far PostgreSQL is behind Redis.
+ * Together they are how far PostgreSQL is behind Redis. A batch the consumer fails to write counts in
+ * `time_sale_stream_write_failures_total`, and `time_sale_stream_stalled_sales` is how many sales are stuck that way
+ * now (alert on it: their claims are not reaching PostgreSQL).
  */
 export class TimeSaleMetrics {
   private readonly claims: Counter<'result'>;
+  private readonly streamWriteFailures: Counter;
   private sales: () => string[] = () => [];
+  private stalledSales: () => number = () => 0;
 
   constructor(
     registry: Registry,
@@ -27,7 +31,20 @@ export class TimeSaleMetrics {
       labelNames: ['result'],
       registers,
     });
+    this.streamWriteFailures = new Counter({
+      name: 'time_sale_stream_write_failures_total',
+      help: 'Batches of a claim stream the pg-writer consumer failed to write to PostgreSQL (they stay pending and are retried).',
+      registers,
+    });
     const metrics = this;
+    new Gauge({
+      name: 'time_sale_stream_stalled_sales',
+      help: "Open sales whose claim stream's last write to PostgreSQL failed: their claims are not being recorded until it succeeds.",
+      registers,
+      collect() {
+        this.set(metrics.stalledSales());
+      },
+    });
     new Gauge({
       name: 'time_sale_stream_entries',
       help: 'Claim stream entries the pg-writer consumer group has not written to PostgreSQL yet, over all open sales: "pending" (delivered, not acknowledged) or "lag" (not delivered yet).',
@@ -45,11 +62,17 @@ export class TimeSaleMetrics {
     this.claims.inc({ result: outcome.kind === 'CLAIMED' && outcome.replayed ? 'REPLAYED' : outcome.kind });
   }
 
-  /** Which sales' streams the gauges read: the stream consumer's open sales. */
-  watch(sales: () => string[]): () => void {
+  recordStreamWriteFailure(): void {
+    this.streamWriteFailures.inc();
+  }
+
+  /** What the gauges read: the stream consumer's open sales, and how many of them it is failing to write. */
+  watch(sales: () => string[], stalledSales: () => number): () => void {
     this.sales = sales;
+    this.stalledSales = stalledSales;
     return () => {
       this.sales = () => [];
+      this.stalledSales = () => 0;
     };
   }
 

@@ -5,6 +5,9 @@ import type { InventoryServices } from '../inventory.services.js';
 import { TimeSaleStreamConsumer } from './time-sale.consumer.js';
 import { reconcileTimeSale, settleTimeSale } from './time-sale.state.js';
 
+/** The longest wait between two tries at a stream that could not be written. */
+const MAX_WRITE_RETRY_MS = 30_000;
+
 interface UnsettledSale {
   id: string;
   over: boolean;
@@ -56,6 +59,9 @@ export async function startTimeSaleWorkers(options: {
     pendingIdleMs: setting(config, 'TIME_SALE_PENDING_IDLE_MS'),
   });
   let unsettled: UnsettledSale[] = [];
+  const pollMs = setting(config, 'TIME_SALE_STREAM_POLL_MS');
+  /** Sales whose stream could not be written: how many times in a row, and when to try again. */
+  const failing = new Map<string, { failures: number; retryAt: number }>();
   let refreshedAt = 0;
 
   const refresh = async () => {
@@ -86,13 +92,36 @@ export async function startTimeSaleWorkers(options: {
     }
   };
 
+  /** Drops what a map remembers about sales that are settled now. */
+  const forgetClosed = (bySale: Map<string, unknown>) => {
+    const open = new Set(unsettled.map((sale) => sale.id));
+    for (const saleId of bySale.keys()) if (!open.has(saleId)) bySale.delete(saleId);
+  };
+
   const consume = async () => {
     // Sales created on other replicas show up within a second even when the sweep runs rarely.
     if (Date.now() - refreshedAt > 1_000) await refresh();
     // One XLEN per sale (sent together, pipelined by the client) finds the streams with entries: written entries are
     // deleted, so an idle sale costs one cheap call a tick instead of a drain's three.
     const backlogs = await Promise.all(unsettled.map((sale) => engine.backlog(sale.id)));
-    for (const [index, sale] of unsettled.entries()) if (backlogs[index]! > 0) await consumer.drain(sale.id);
+    const now = Date.now();
+    for (const [index, sale] of unsettled.entries()) {
+      const failed = failing.get(sale.id);
+      if (backlogs[index] === 0 || (failed && failed.retryAt > now)) continue;
+      try {
+        await consumer.drain(sale.id);
+        failing.delete(sale.id);
+      } catch (error) {
+        // A batch that cannot be written (an entry PostgreSQL refuses, the database away) stays pending and is tried
+        // again, less and less often; the other sales' streams go on being written meanwhile.
+        const failures = (failed?.failures ?? 0) + 1;
+        const delayMs = Math.min(MAX_WRITE_RETRY_MS, pollMs * 2 ** failures);
+        failing.set(sale.id, { failures, retryAt: Date.now() + delayMs });
+        services.timeSales.metrics.recordStreamWriteFailure();
+        log(`time-sale ${sale.id} stream write failed ${failures} time(s) in a row, next try in ${delayMs} ms: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    forgetClosed(failing);
   };
 
   // What each sale looked like when its claims last agreed: while it looks the same they are not compared again.
@@ -104,15 +133,17 @@ export async function startTimeSaleWorkers(options: {
       else verified.delete(sale.id);
       if (report && report.drift.length > 0) log(`time-sale ${sale.id} drift: ${report.drift.join('; ')}`);
     }
-    const open = new Set(unsettled.map((sale) => sale.id));
-    for (const saleId of verified.keys()) if (!open.has(saleId)) verified.delete(saleId);
+    forgetClosed(verified);
   };
 
-  const unwatch = services.timeSales.metrics.watch(() => unsettled.map((sale) => sale.id));
+  const unwatch = services.timeSales.metrics.watch(
+    () => unsettled.map((sale) => sale.id),
+    () => failing.size,
+  );
   await sweep().catch((error) => log(`time-sale sweep: ${error instanceof Error ? error.message : String(error)}`));
   const stops = [
     repeat(setting(config, 'TIME_SALE_SWEEP_MS'), sweep, log, 'time-sale sweep'),
-    repeat(setting(config, 'TIME_SALE_STREAM_POLL_MS'), consume, log, 'time-sale stream consumer'),
+    repeat(pollMs, consume, log, 'time-sale stream consumer'),
     repeat(setting(config, 'TIME_SALE_RECONCILE_MS'), reconcile, log, 'time-sale reconciliation'),
   ];
   return async () => {
