@@ -26,6 +26,14 @@ describe('readGatewayConfig', () => {
     expect(() => readGatewayConfig({ APOLLO_KEY: 'service:x' })).toThrow(/APOLLO_GRAPH_REF/);
   });
 
+  it("serves single-subgraph operations directly unless Studio's usage reporting is on, which sees only Apollo Server's path", () => {
+    const managed = { APOLLO_KEY: 'service:x', APOLLO_GRAPH_REF: 'shop@main' };
+    expect(readGatewayConfig({}).DIRECT_FETCH).toBe(true);
+    expect(readGatewayConfig({ DIRECT_FETCH: 'false' }).DIRECT_FETCH).toBe(false);
+    expect(readGatewayConfig(managed).DIRECT_FETCH).toBe(false);
+    expect(readGatewayConfig({ ...managed, DIRECT_FETCH: 'true' }).DIRECT_FETCH).toBe(true);
+  });
+
   it('refuses the development secret in production', () => {
     expect(() => readGatewayConfig({ NODE_ENV: 'production' })).toThrow(/GATEWAY_SHARED_SECRET/);
   });

@@ -71,9 +71,11 @@ export function readGatewayConfig(env: Record<string, string | undefined> = proc
       TRUSTED_DOCUMENTS: z.string().min(1).optional(),
       /**
        * Operations one subgraph answers whole with one call skip Apollo Server's pipeline and the plan executor
-       * (direct-fetch/); the answers are the same either way. Off sends every operation the full way.
+       * (direct-fetch/); the answers are the same either way. Off sends every operation the full way. Default on,
+       * except with APOLLO_KEY: Apollo Server then adds Studio's usage reporting, which sees only the operations its
+       * own pipeline serves.
        */
-      DIRECT_FETCH: booleanFlag(true),
+      DIRECT_FETCH: booleanFlag(undefined),
       /** Calls to one subgraph made within one turn of the event loop go as one HTTP request (SubgraphBatcher). */
       SUBGRAPH_BATCHING: booleanFlag(true),
       SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
@@ -105,6 +107,7 @@ export function readGatewayConfig(env: Record<string, string | undefined> = proc
     INTROSPECTION: explicit('INTROSPECTION') ? Boolean(parsed.INTROSPECTION) : development,
     LANDING_PAGE: explicit('LANDING_PAGE') ? Boolean(parsed.LANDING_PAGE) : development && !parsed.TRUSTED_DOCUMENTS,
     managedFederation: Boolean(parsed.APOLLO_KEY),
+    DIRECT_FETCH: explicit('DIRECT_FETCH') ? Boolean(parsed.DIRECT_FETCH) : !parsed.APOLLO_KEY,
     subgraphTimeouts: parsed.SUBGRAPH_TIMEOUTS as Partial<Record<SubgraphName, number>>,
     operationLimits: { maxDepth: parsed.MAX_QUERY_DEPTH, maxAliases: parsed.MAX_ALIASES, maxCost: parsed.MAX_QUERY_COST },
     membersJwksUrl: parsed.MEMBERS_JWKS_URL ?? new URL('/.well-known/jwks.json', membersUrl).toString(),
