@@ -51,7 +51,7 @@ describe("the app's stream writer", () => {
     await eventually(async () => expect(await em().findOne(TimeSaleClaimRecord, healthyClaim)).not.toBeNull(), 5_000);
     await eventually(async () => expect(await scrape()).toMatchObject({ stalled: 1, failures: expect.any(Number) }), 5_000);
     expect((await scrape()).failures).toBeGreaterThan(before.failures);
-    // The stuck sale's batch is not half written: its good claim waits with the refused entry.
+    // The stuck sale's good claim, behind the refused entry in its stream, waits with it.
     expect(await em().findOne(TimeSaleClaimRecord, stuckClaim)).toBeNull();
     expect(await redis.xlen(stream)).toBe(2);
 

@@ -22,11 +22,11 @@ const TARGET: Record<ClaimEvent['type'], TimeSaleClaimStatus> = {
 };
 
 /**
- * Takes the sale's row before any claim row: every writer of a sale's claims (the stream consumers, a checkout's
- * CONSUMED, the settlement) then queues on the same first lock. Taken in any other order, a checkout holding its new
- * claim row while it waits for the sale row, and a consumer holding the sale row while it inserts that claim from
- * its batch, wait on each other (40P01). No key update, as the `claimed` update takes: claim inserts' foreign-key
- * checks (key share) do not queue behind it.
+ * Takes the sale's row before any claim row: the writers of a sale's claims (the stream consumers, a checkout's
+ * CONSUMED) then queue on the same first lock, and the settlement and a withdrawal, which lock the sale's row (for
+ * update) before anything else, queue there too. Taken in any other order, a checkout holding its new claim row
+ * while it waits for the sale row, and a consumer holding the sale row while it inserts that claim from its batch,
+ * wait on each other (40P01). No key update: the strength the `claimed` update takes anyway.
  */
 async function lockSaleForClaims(tx: EntityManager, saleId: string): Promise<void> {
   const [sale] = await tx.execute(`select 1 from ${table(tx, 'time_sale')} where "id" = ? for no key update`, [saleId]);

@@ -12,7 +12,7 @@ type GroupInfo = (string | number | null)[];
  * time: `pending` (delivered to a consumer, not yet written and acknowledged) and `lag` (not yet delivered).
  * Together they are how far PostgreSQL is behind Redis. A batch the consumer fails to write counts in
  * `time_sale_stream_write_failures_total`, and `time_sale_stream_stalled_sales` is how many sales are stuck that way
- * now (alert on it: their claims are not reaching PostgreSQL).
+ * now (worth an alert: their claims are not reaching PostgreSQL).
  */
 export class TimeSaleMetrics {
   private readonly claims: Counter<'result'>;

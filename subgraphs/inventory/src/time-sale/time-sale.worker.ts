@@ -52,14 +52,18 @@ export async function startTimeSaleWorkers(options: {
   const { orm, services, config } = options;
   const log = options.log ?? console.error;
   const { engine, keeper } = services.timeSales;
+  const pollMs = setting(config, 'TIME_SALE_STREAM_POLL_MS');
+  const pendingIdleMs = setting(config, 'TIME_SALE_PENDING_IDLE_MS');
+  // Retried well within the idle time after which another replica takes the entries over: each retry re-reads them,
+  // so they stay with this consumer instead of bouncing between replicas that all fail on them.
+  const maxRetryMs = Math.min(MAX_WRITE_RETRY_MS, pendingIdleMs / 2);
   const consumer = new TimeSaleStreamConsumer({
     engine,
     em: () => orm.em.fork(),
     services,
-    pendingIdleMs: setting(config, 'TIME_SALE_PENDING_IDLE_MS'),
+    pendingIdleMs,
   });
   let unsettled: UnsettledSale[] = [];
-  const pollMs = setting(config, 'TIME_SALE_STREAM_POLL_MS');
   /** Sales whose stream could not be written: how many times in a row, and when to try again. */
   const failing = new Map<string, { failures: number; retryAt: number }>();
   let refreshedAt = 0;
@@ -103,11 +107,16 @@ export async function startTimeSaleWorkers(options: {
     if (Date.now() - refreshedAt > 1_000) await refresh();
     // One XLEN per sale (sent together, pipelined by the client) finds the streams with entries: written entries are
     // deleted, so an idle sale costs one cheap call a tick instead of a drain's three.
-    const backlogs = await Promise.all(unsettled.map((sale) => engine.backlog(sale.id)));
+    const sales = unsettled; // the sweep may replace the list while this tick waits
+    const backlogs = await Promise.all(sales.map((sale) => engine.backlog(sale.id)));
     const now = Date.now();
-    for (const [index, sale] of unsettled.entries()) {
+    for (const [index, sale] of sales.entries()) {
       const failed = failing.get(sale.id);
-      if (backlogs[index] === 0 || (failed && failed.retryAt > now)) continue;
+      if (backlogs[index] === 0) {
+        failing.delete(sale.id); // written elsewhere (the sweep, another replica) or removed by an operator
+        continue;
+      }
+      if (failed && failed.retryAt > now) continue;
       try {
         await consumer.drain(sale.id);
         failing.delete(sale.id);
@@ -115,7 +124,7 @@ export async function startTimeSaleWorkers(options: {
         // A batch that cannot be written (an entry PostgreSQL refuses, the database away) stays pending and is tried
         // again, less and less often; the other sales' streams go on being written meanwhile.
         const failures = (failed?.failures ?? 0) + 1;
-        const delayMs = Math.min(MAX_WRITE_RETRY_MS, pollMs * 2 ** failures);
+        const delayMs = Math.min(maxRetryMs, pollMs * 2 ** failures);
         failing.set(sale.id, { failures, retryAt: Date.now() + delayMs });
         services.timeSales.metrics.recordStreamWriteFailure();
         log(`time-sale ${sale.id} stream write failed ${failures} time(s) in a row, next try in ${delayMs} ms: ${error instanceof Error ? error.message : String(error)}`);
