@@ -43,9 +43,10 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
  * Everything observable stays as on the full path: the same context (identity, session check), variables coerced
  * against the API schema, the same plugins (metrics, logs, traces, operation limits, rate limits), the same data
  * source (time budget, breaker, signed identity, fetch metrics and spans), and the same content type, body and
- * status. Whatever this path does not handle itself returns false before any effect, and Apollo Server serves it:
- * GET requests, persisted-query extensions (APQ), invalid variables, a context that cannot be built, a plugin's
- * refusal, Accept headers that want neither JSON type. A test compares both paths' answers.
+ * status; a plugin's refusal (a rate limit) is answered as Apollo Server answers it. Whatever this path does not
+ * handle itself returns false before any effect, and Apollo Server serves it: GET requests, persisted-query
+ * extensions (APQ), invalid variables, a context that cannot be built, Accept headers that want neither JSON type.
+ * A test compares both paths' answers.
  */
 export function directFetch(options: DirectFetchOptions) {
   return async (request: ParsedGraphQLRequest, req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
@@ -79,8 +80,12 @@ export function directFetch(options: DirectFetchOptions) {
     });
     try {
       await hooks.didResolveOperation();
-    } catch {
-      return false; // refused (limits, rate limits): Apollo Server runs the plugins again and answers the refusal
+    } catch (refusal) {
+      // A plugin refused the operation (a rate limit): answered here as Apollo Server answers a refusal, rather than
+      // handed to it to build the context (a session check in Redis) and run the plugins (a rate-limit script) again.
+      await sendRefusal(res, contentType, hooks, toGraphQLError(refusal), options);
+      options.onServed?.(route.fetch.serviceName);
+      return true;
     }
 
     const { fetch } = route;
@@ -106,9 +111,9 @@ export function directFetch(options: DirectFetchOptions) {
     } catch (error) {
       // As @apollo/gateway answers a fetch that threw: the error as it is, and the result shaped without an answer.
       data = route.dataWithoutAnswer;
-      errors = [error instanceof GraphQLError ? error : new GraphQLError((error as Error).message, { originalError: error as Error })];
+      errors = [toGraphQLError(error)];
     }
-    const result = { ...(errors.length ? { errors: errors.map((error) => formatError(error, options)) } : {}), data };
+    const result = { ...(errors.length ? { errors: errors.map((error) => formatError(error, options, newHead())) } : {}), data };
     await hooks.willSendResponse(errors, result);
     res.setHeader('content-type', contentType);
     sendJson(res, 200, `${JSON.stringify(result)}\n`);
@@ -125,9 +130,49 @@ function downstreamError(error: GraphQLFormattedError, serviceName: string): Gra
   return new GraphQLError(message, { ...(error.path ? { path: error.path } : {}), extensions, originalError: error as Error });
 }
 
-/** As Apollo Server formats an error of a result (normalizeAndFormatErrors). */
-function formatError(error: GraphQLError, options: DirectFetchOptions): GraphQLFormattedError {
+/** As Apollo Server makes a GraphQLError of whatever was thrown (ensureGraphQLError). */
+function toGraphQLError(thrown: unknown): GraphQLError {
+  if (thrown instanceof GraphQLError) return thrown;
+  const error = thrown instanceof Error ? thrown : new Error(`Unexpected error value: ${String(thrown)}`);
+  return new GraphQLError(error.message, { originalError: error });
+}
+
+/** The status and headers errors ask for (`extensions.http`), as Apollo Server collects them. */
+interface ResponseHead {
+  status?: number;
+  headers: Map<string, string>;
+}
+const newHead = (): ResponseHead => ({ headers: new Map() });
+
+/**
+ * As Apollo Server answers an operation a plugin refused in didResolveOperation (sendErrorResponse): the plugins
+ * hear of the error and of the response, and the body holds the formatted error alone, with the status and headers
+ * the error asks for (500 when it asks for none).
+ */
+async function sendRefusal(
+  res: ServerResponse,
+  contentType: string,
+  hooks: RequestHooks<GatewayContext>,
+  error: GraphQLError,
+  options: DirectFetchOptions,
+): Promise<void> {
+  const head = newHead();
+  const result = { errors: [formatError(error, options, head)] };
+  await hooks.willSendResponse([error], result);
+  for (const [name, value] of head.headers) res.setHeader(name, value);
+  res.setHeader('content-type', contentType);
+  sendJson(res, head.status ?? 500, `${JSON.stringify(result)}\n`);
+}
+
+/** As Apollo Server formats an error of a result (normalizeAndFormatErrors); `extensions.http` goes to `head`. */
+function formatError(error: GraphQLError, options: DirectFetchOptions, head: ResponseHead): GraphQLFormattedError {
   const extensions: Record<string, unknown> = { ...error.extensions, code: error.extensions.code ?? 'INTERNAL_SERVER_ERROR' };
+  const http = extensions.http as { status?: unknown; headers?: unknown } | undefined;
+  if (http && typeof http === 'object' && (http.status === undefined || typeof http.status === 'number') && (http.headers === undefined || http.headers instanceof Map)) {
+    if (typeof http.status === 'number') head.status = http.status;
+    for (const [name, value] of (http.headers as Map<string, string> | undefined) ?? []) head.headers.set(name, value);
+    delete extensions.http;
+  }
   if (options.includeStacktrace) extensions.stacktrace = error.stack?.split('\n');
   try {
     return options.formatError({ ...error.toJSON(), extensions }, error);
