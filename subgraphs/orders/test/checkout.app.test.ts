@@ -1,4 +1,5 @@
 import { demoId } from '@commerce/kit';
+import { eventually } from '@commerce/testkit';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SagaStep } from '../src/checkout/saga-state.js';
@@ -213,6 +214,15 @@ describe('checkout saga', () => {
     const expired = randomUUID();
     commerce.standIn.claims.set(expired, { ...claim, claimId: expired, expiresAt: new Date(Date.now() - 1000).toISOString() });
     expect(await checkout(member, { timeSaleClaimId: expired })).toMatchObject({ __typename: 'ClaimExpired', code: 'CLAIM_EXPIRED' });
+
+    // The claim is consumed and the answer lost: asked again under the order's key, inventory says it is this order's.
+    const lostAnswer = randomUUID();
+    commerce.standIn.claims.set(lostAnswer, { ...claim, claimId: lostAnswer, status: 'HELD', orderKey: undefined });
+    commerce.standIn.loseAnswers.set('consumeTimeSaleClaim', 1);
+    const kept = await checkout(member, { timeSaleClaimId: lostAnswer });
+    expect(commerce.standIn.loseAnswers.get('consumeTimeSaleClaim')).toBe(0);
+    expect(kept).toMatchObject({ __typename: 'Order', status: 'PAID', total: { amount: 29_000 } });
+    expect(commerce.standIn.claims.get(lostAnswer)).toMatchObject({ status: 'CONSUMED', orderKey: kept.id });
   });
 });
 
@@ -263,6 +273,46 @@ describe('crash recovery', () => {
     expect(entries.sort()).toEqual(['RELEASE', 'RESERVE']);
     const [saga] = await commerce.orders.orm.em.fork().execute(`select "log" from "orders"."checkout_saga" where "id" = ?`, [orderId]);
     expect(saga!.log.filter((entry: string) => entry === 'interrupted')).toHaveLength(1);
+  });
+
+  it('completes a checkout whose sale went through but whose answer was lost: sold once, charged once', async () => {
+    const member = await commerce.newMember();
+    const line = await addToCart(member, CHAIR, 1);
+    const before = await commerce.stock(CHAIR);
+    // Inventory commits the sale and the answer never arrives; asked again under the order's key, it says it is sold.
+    commerce.standIn.loseAnswers.set('commitStockReservation', 1);
+    const order = await checkout(member, { cartLineIds: [line] });
+    expect(commerce.standIn.loseAnswers.get('commitStockReservation')).toBe(0);
+    expect(order).toMatchObject({ __typename: 'Order', status: 'PAID' });
+    expect(await commerce.stockReservation(order.id)).toBe('COMMITTED');
+    expect(await commerce.stock(CHAIR)).toMatchObject({ onHand: before.onHand - 1, available: before.available - 1 });
+    expect(await payments().inspect(order.id)).toMatchObject({ status: 'CAPTURED' });
+  });
+
+  it('leaves a checkout whose sale stays unanswered to recovery, which completes it instead of cancelling a sold order', async () => {
+    const member = await commerce.newMember();
+    const line = await addToCart(member, CHAIR, 1);
+    const before = await commerce.stock(CHAIR);
+    // Lost three times: the first ask and both asks again within the request.
+    commerce.standIn.loseAnswers.set('commitStockReservation', 3);
+    const pending = checkout(member, { cartLineIds: [line] });
+    await eventually(() => expect(commerce.standIn.loseAnswers.get('commitStockReservation')).toBe(0));
+    const orderId = await latestSagaId(member);
+    // The runner gave the saga up at its pivot, neither cancelled nor charged, for recovery to take over.
+    await eventually(async () => {
+      const [saga] = await commerce.orders.orm.em.fork().execute(
+        `select "state", "lease_until" <= clock_timestamp() as "free" from "orders"."checkout_saga" where "id" = ?`,
+        [orderId],
+      );
+      expect(saga).toMatchObject({ state: 'CONFIRMING', free: true });
+    });
+    expect(await payments().inspect(orderId)).toMatchObject({ status: 'AUTHORIZED' });
+
+    await commerce.orders.services.saga.recover();
+    expect(await pending).toMatchObject({ __typename: 'Order', id: orderId, status: 'PAID' });
+    expect(await commerce.stockReservation(orderId)).toBe('COMMITTED');
+    expect(await commerce.stock(CHAIR)).toMatchObject({ onHand: before.onHand - 1 });
+    expect(await payments().inspect(orderId)).toMatchObject({ status: 'CAPTURED' });
   });
 
   it('finishes at restart a saga killed after its pivot', async () => {

@@ -1,6 +1,7 @@
-import type { Orm } from '@commerce/kit';
+import { CLIENT_ERROR_CODES, type Orm } from '@commerce/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
+import { setTimeout } from 'node:timers/promises';
 import { OrderLine } from '../order-line/order-line.entity.js';
 import { OrderStatus } from '../order/order-status.js';
 import { Order } from '../order/order.entity.js';
@@ -30,6 +31,29 @@ class SagaRefused extends Error {
 }
 
 const refused = (refusal: Refusal) => new SagaRefused(refusal.code, refusal.message);
+
+/** A callee's GraphQL error with a client code: it refused the request as such, before doing anything. */
+const refusedBeforeAnyEffect = (error: unknown) =>
+  CLIENT_ERROR_CODES.has(String((error as { extensions?: { code?: unknown } }).extensions?.code ?? ''));
+
+/** Pauses before asking the pivot again within the member's request; then recovery asks. */
+const PIVOT_RETRY_DELAYS_MS = [100, 400];
+
+/**
+ * The pivot's call, asked again (it is idempotent by the order's key) when no answer came back: a lost answer
+ * usually resolves within the member's checkout instead of leaving the saga to recovery.
+ */
+async function askAgainWhileUnanswered<T>(call: () => Promise<T>): Promise<T> {
+  for (const delayMs of PIVOT_RETRY_DELAYS_MS) {
+    try {
+      return await call();
+    } catch (error) {
+      if (refusedBeforeAnyEffect(error)) throw error;
+      await setTimeout(delayMs);
+    }
+  }
+  return call();
+}
 
 export interface SagaRunnerOptions {
   orm: Orm;
@@ -229,10 +253,14 @@ export class SagaRunner {
     const { plan } = saga;
     const { upstream, payments } = this.options;
     if (!saga.log.includes('PIVOT')) {
+      let asked = false;
       try {
         // CONFIRM:fail strikes before the pivot (compensation follows); CONFIRM:crash just after it (recovery finishes).
         if (this.fault?.step === 'CONFIRM' && this.fault.mode === 'fail') throw new Error('Injected failure at CONFIRM');
-        const committed = plan.claimId ? await upstream.consumeClaim(plan.claimId, saga.id) : await upstream.commitStock(saga.id);
+        asked = true;
+        const committed = await askAgainWhileUnanswered(() =>
+          plan.claimId ? upstream.consumeClaim(plan.claimId, saga.id) : upstream.commitStock(saga.id),
+        );
         if (!committed) {
           const [code, message] = plan.claimId
             ? ['CLAIM_EXPIRED', 'The time-sale claim expired before the payment went through.']
@@ -242,6 +270,12 @@ export class SagaRunner {
         }
       } catch (error) {
         if (error instanceof SagaHalted || error instanceof LeaseLost) throw error;
+        // Asked and not answered, inventory may have sold the units all the same (committed, or consumed the claim, and
+        // the answer was lost). Compensating would cancel an order whose goods are gone and whose payment is voided.
+        // So the saga stays CONFIRMING and recovery asks again under the same key: sold, the order completes; the hold
+        // expired meanwhile, the answer is false and compensation follows. Only a refusal of the request itself
+        // (a client error: nothing was done) is compensated at once.
+        if (asked && !refusedBeforeAnyEffect(error)) throw error;
         await this.update(saga.id, { state: SagaState.COMPENSATING, failure_code: 'CHECKOUT_FAILED', failure_message: 'A service failed during checkout; nothing was charged.' }, 'CONFIRMING:failed');
         return;
       }
