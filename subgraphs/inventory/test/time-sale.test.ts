@@ -203,6 +203,29 @@ describe('claims at checkout', () => {
     expect((await graphqlData(inventory.url, FOR_CHECKOUT, { id: held.id }, ORDERS)).timeSaleClaimForCheckout.status).toBe('CONSUMED');
   });
 
+  it('tell a checkout asking again whether its claim is sold also without the sale in Redis, or to ask later', async () => {
+    const { saleId } = await newSale({ quantity: 2, perMemberLimit: 1, endsAt: new Date(Date.now() + 1_500) });
+    const held = await claim(saleId, randomUUID());
+    const consume = async (key: string) => graphqlRequest(inventory.url, CONSUME, { id: held.id, key }, ORDERS);
+    expect((await consume('order-1')).data.consumeTimeSaleClaim).toBe(true);
+
+    // Another replica is rebuilding the lost state: not knowing, inventory says so rather than "no".
+    // (The lock is taken first, so that the app's sweep cannot rebuild the state in between.)
+    const redis = services().engine.redis;
+    const token = randomUUID();
+    expect(await services().engine.lockRebuild(saleId, token, 60_000)).toBe(true);
+    await redis.del(saleKeys(saleId)[0]!);
+    expect(errorCode(await consume('order-1'))).toBe('UNAVAILABLE');
+    await services().engine.unlockRebuild(saleId, token);
+    expect((await consume('order-1')).data.consumeTimeSaleClaim).toBe(true);
+
+    // Settled, and its state expired in Redis since: PostgreSQL answers.
+    await eventually(async () => expect((await em().findOneOrFail(TimeSale, saleId)).settledAt).not.toBeNull(), 5_000);
+    await redis.del(...saleKeys(saleId).slice(0, 6));
+    expect((await consume('order-1')).data.consumeTimeSaleClaim).toBe(true);
+    expect((await consume('order-2')).data.consumeTimeSaleClaim).toBe(false);
+  });
+
   it('give the units back to the sale when the checkout is released, and cannot be consumed after', async () => {
     const { saleId } = await newSale({ quantity: 2, perMemberLimit: 2 });
     const held = await claim(saleId, randomUUID(), 2);

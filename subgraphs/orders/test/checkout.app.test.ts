@@ -293,20 +293,26 @@ describe('crash recovery', () => {
     const member = await commerce.newMember();
     const line = await addToCart(member, CHAIR, 1);
     const before = await commerce.stock(CHAIR);
-    // Lost three times: the first ask and both asks again within the request.
-    commerce.standIn.loseAnswers.set('commitStockReservation', 3);
+    // Lost six times: the first ask and both asks again within the request, then the three of the first recovery.
+    commerce.standIn.loseAnswers.set('commitStockReservation', 6);
     const pending = checkout(member, { cartLineIds: [line] });
-    await eventually(() => expect(commerce.standIn.loseAnswers.get('commitStockReservation')).toBe(0));
-    const orderId = await latestSagaId(member);
-    // The runner gave the saga up at its pivot, neither cancelled nor charged, for recovery to take over.
-    await eventually(async () => {
-      const [saga] = await commerce.orders.orm.em.fork().execute(
-        `select "state", "lease_until" <= clock_timestamp() as "free" from "orders"."checkout_saga" where "id" = ?`,
+    const orderId = await eventually(() => latestSagaId(member));
+    const sagaRow = async () =>
+      (await commerce.orders.orm.em.fork().execute(
+        `select "state", "log", "lease_until" <= clock_timestamp() as "free",
+                extract(epoch from "lease_until" - "updated_at")::float as "wait_s" from "orders"."checkout_saga" where "id" = ?`,
         [orderId],
-      );
-      expect(saga).toMatchObject({ state: 'CONFIRMING', free: true });
-    });
+      ))[0]!;
+    const unanswered = async () => (await sagaRow()).log.filter((entry: string) => entry === 'CONFIRMING:unanswered').length;
+    // The runner gives the saga up at its pivot, neither cancelled nor charged, to recovery after a lease (1 s here).
+    await eventually(async () => expect(await unanswered()).toBe(1));
     expect(await payments().inspect(orderId)).toMatchObject({ status: 'AUTHORIZED' });
+    await eventually(async () => expect(await sagaRow()).toMatchObject({ state: 'CONFIRMING', free: true }), 3_000);
+    // Recovery asks, unanswered again: the next wait is twice as long.
+    await commerce.orders.services.saga.recover();
+    expect(await unanswered()).toBe(2);
+    expect((await sagaRow()).wait_s).toBeGreaterThanOrEqual(2);
+    await eventually(async () => expect(await sagaRow()).toMatchObject({ state: 'CONFIRMING', free: true }), 4_000);
 
     await commerce.orders.services.saga.recover();
     expect(await pending).toMatchObject({ __typename: 'Order', id: orderId, status: 'PAID' });

@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'NOT_FOUND'
   | 'CONFLICT'
   | 'RATE_LIMITED'
+  | 'UNAVAILABLE'
   | 'INTERNAL_SERVER_ERROR';
 
 function coded(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}): GraphQLError {
@@ -28,6 +29,9 @@ export const notFound = (typeName: string, id: string) =>
   coded('NOT_FOUND', `${typeName} ${id} does not exist.`, { typeName, id });
 
 export const conflict = (message: string) => coded('CONFLICT', message);
+
+/** The answer cannot be given now (state being restored); the same request asked again later gets it. */
+export const unavailable = (message: string) => coded('UNAVAILABLE', message);
 
 export const rateLimited = (retryAfterSeconds: number) =>
   coded('RATE_LIMITED', `Too many attempts; try again in ${retryAfterSeconds}s.`, { retryAfterSeconds });

@@ -10,6 +10,7 @@ import {
   requireUuid,
   requireViewer,
   toConnection,
+  unavailable,
   uuidv7,
   type Viewer,
 } from '@commerce/kit';
@@ -293,18 +294,38 @@ async function withState<T>(context: InventoryContext, saleId: string, step: () 
 /**
  * Checkout sells a held claim to `orderKey`. Redis decides (the claim can no longer expire); PostgreSQL
  * then records it and sells the units (on_hand and reserved drop, SALE movement) in one transaction,
- * idempotently with the stream consumer, which applies the same event. True when consumed by this key.
+ * idempotently with the stream consumer, which applies the same event. True when consumed by this key, now or
+ * before (checkout asks again when an answer was lost); false only when it is not and will not be. Every refusal
+ * of the request itself comes before anything is decided.
  */
 export async function consumeClaim(context: InventoryContext, claimId: string, orderKey: string): Promise<boolean> {
   if (orderKey.length < 1 || orderKey.length > 200) throw badUserInput('orderKey must be 1 to 200 characters.', 'orderKey');
+  const viewer = requireViewer(context) as Viewer;
   const saleId = saleIdOfClaim(claimId);
   if (!saleId) return false;
   const { engine } = context.services.timeSales;
   const { outcome, claim } = await withState(context, saleId, () => engine.consume(claimId, orderKey), (r) => r.outcome === 'SALE_PAUSED');
+  if (outcome === 'SALE_PAUSED') return consumedWithoutState(context, saleId, claimId, orderKey);
   if (outcome !== 'CONSUMED' || !claim) return false;
-  const viewer = requireViewer(context) as Viewer;
   await inStockTransaction(context, (tx, changes) => applyClaimEvent(tx, changes, { type: 'CONSUMED', claim }, actorOf(viewer)));
   return true;
+}
+
+/**
+ * Whether the claim was sold to `orderKey`, when Redis holds no state for its sale and none could be loaded. A
+ * settled sale's state expires, but PostgreSQL then holds every claim as it ended (a sale settles only once its
+ * stream is written and none is held). Otherwise another replica is rebuilding the state: "no" would be a guess, and
+ * a checkout told "no" after its claim was consumed would cancel an order whose units are sold, so it asks again.
+ */
+async function consumedWithoutState(context: InventoryContext, saleId: string, claimId: string, orderKey: string): Promise<boolean> {
+  const em = context.em.fork();
+  const sale = await em.findOne(TimeSale, saleId);
+  if (!sale) return false;
+  if (sale.settledAt) {
+    const stored = await em.findOne(TimeSaleClaimRecord, claimId);
+    return stored?.status === 'CONSUMED' && stored.orderKey === orderKey;
+  }
+  throw unavailable('The time-sale is being restored; ask again shortly.');
 }
 
 /** A cancelled checkout gives the claim's units back to the sale. True when they are back (now or before). */

@@ -41,19 +41,29 @@ const PIVOT_RETRY_DELAYS_MS = [100, 400];
 
 /**
  * The pivot's call, asked again (it is idempotent by the order's key) when no answer came back: a lost answer
- * usually resolves within the member's checkout instead of leaving the saga to recovery.
+ * usually resolves within the member's checkout instead of leaving the saga to recovery. `beforeAskingAgain` renews
+ * the lease, so that no other runner asks at the same time.
  */
-async function askAgainWhileUnanswered<T>(call: () => Promise<T>): Promise<T> {
+async function askAgainWhileUnanswered<T>(call: () => Promise<T>, beforeAskingAgain: () => Promise<void>): Promise<T> {
   for (const delayMs of PIVOT_RETRY_DELAYS_MS) {
     try {
       return await call();
     } catch (error) {
       if (refusedBeforeAnyEffect(error)) throw error;
       await setTimeout(delayMs);
+      await beforeAskingAgain();
     }
   }
   return call();
 }
+
+/** The pivot went unanswered: recovery asks again, later each time. */
+class PivotUnanswered extends Error {
+  override name = 'PivotUnanswered';
+}
+
+/** Longest wait between two recoveries of a saga whose pivot goes unanswered. */
+const MAX_PIVOT_BACKOFF_MS = 10 * 60_000;
 
 export interface SagaRunnerOptions {
   orm: Orm;
@@ -133,6 +143,21 @@ export class SagaRunner {
     if ((result as { affectedRows?: number }).affectedRows !== 1) throw new LeaseLost(`Saga ${id} is no longer ours.`);
   }
 
+  /**
+   * Lets recovery take the saga again after a wait that doubles with each unanswered pivot (one lease, two, four…,
+   * at most MAX_PIVOT_BACKOFF_MS): a callee that stays down is not asked in a tight loop, and the hold's expiry ends
+   * it with a definite answer.
+   */
+  private async backOff(id: string) {
+    await this.em().execute(
+      `update "orders"."checkout_saga"
+          set "lease_until" = clock_timestamp() + make_interval(secs => least(?, ? * power(2, greatest(0,
+            (select count(*) from jsonb_array_elements_text("log") as "entry" where "entry" = 'CONFIRMING:unanswered') - 1))))
+        where "id" = ? and "lease_owner" = ?`,
+      [MAX_PIVOT_BACKOFF_MS / 1000, this.options.leaseMs / 1000, id, this.owner],
+    );
+  }
+
   private async releaseLease(id: string) {
     await this.em().execute(`update "orders"."checkout_saga" set "lease_until" = clock_timestamp() where "id" = ? and "lease_owner" = ?`, [id, this.owner]);
   }
@@ -171,7 +196,8 @@ export class SagaRunner {
       if (error instanceof SagaHalted) throw error;
       this.options.log?.(`saga ${id}: ${error instanceof Error ? error.message : String(error)}`);
       // Failing to release it only delays the next attempt until the lease runs out.
-      await this.releaseLease(id).catch((release: Error) => this.options.log?.(`saga ${id}: lease not released: ${release.message}`));
+      const release = error instanceof PivotUnanswered ? this.backOff(id) : this.releaseLease(id);
+      await release.catch((failed: Error) => this.options.log?.(`saga ${id}: lease not released: ${failed.message}`));
       return (await this.load(id))!;
     }
   }
@@ -258,8 +284,11 @@ export class SagaRunner {
         // CONFIRM:fail strikes before the pivot (compensation follows); CONFIRM:crash just after it (recovery finishes).
         if (this.fault?.step === 'CONFIRM' && this.fault.mode === 'fail') throw new Error('Injected failure at CONFIRM');
         asked = true;
-        const committed = await askAgainWhileUnanswered(() =>
-          plan.claimId ? upstream.consumeClaim(plan.claimId, saga.id) : upstream.commitStock(saga.id),
+        const committed = await askAgainWhileUnanswered(
+          () => (plan.claimId ? upstream.consumeClaim(plan.claimId, saga.id) : upstream.commitStock(saga.id)),
+          async () => {
+            if (!(await this.claim(saga.id))) throw new LeaseLost(`Saga ${saga.id} is no longer ours.`);
+          },
         );
         if (!committed) {
           const [code, message] = plan.claimId
@@ -275,7 +304,10 @@ export class SagaRunner {
         // So the saga stays CONFIRMING and recovery asks again under the same key: sold, the order completes; the hold
         // expired meanwhile, the answer is false and compensation follows. Only a refusal of the request itself
         // (a client error: nothing was done) is compensated at once.
-        if (asked && !refusedBeforeAnyEffect(error)) throw error;
+        if (asked && !refusedBeforeAnyEffect(error)) {
+          await this.update(saga.id, {}, 'CONFIRMING:unanswered');
+          throw new PivotUnanswered(`the pivot went unanswered (${error instanceof Error ? error.message : String(error)})`, { cause: error });
+        }
         await this.update(saga.id, { state: SagaState.COMPENSATING, failure_code: 'CHECKOUT_FAILED', failure_message: 'A service failed during checkout; nothing was charged.' }, 'CONFIRMING:failed');
         return;
       }
