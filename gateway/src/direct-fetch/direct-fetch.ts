@@ -113,7 +113,7 @@ export function directFetch(options: DirectFetchOptions) {
       data = route.dataWithoutAnswer;
       errors = [toGraphQLError(error)];
     }
-    const result = { ...(errors.length ? { errors: errors.map((error) => formatError(error, options, newHead())) } : {}), data };
+    const result = { ...(errors.length ? { errors: errors.map((error) => formatError(error, options)) } : {}), data };
     await hooks.willSendResponse(errors, result);
     res.setHeader('content-type', contentType);
     sendJson(res, 200, `${JSON.stringify(result)}\n`);
@@ -164,8 +164,11 @@ async function sendRefusal(
   sendJson(res, head.status ?? 500, `${JSON.stringify(result)}\n`);
 }
 
-/** As Apollo Server formats an error of a result (normalizeAndFormatErrors); `extensions.http` goes to `head`. */
-function formatError(error: GraphQLError, options: DirectFetchOptions, head: ResponseHead): GraphQLFormattedError {
+/**
+ * As Apollo Server formats an error of a result (normalizeAndFormatErrors); `extensions.http` goes to `head` (a
+ * refusal's status and headers; a fetched result's errors never carry one).
+ */
+function formatError(error: GraphQLError, options: DirectFetchOptions, head: ResponseHead = newHead()): GraphQLFormattedError {
   const extensions: Record<string, unknown> = { ...error.extensions, code: error.extensions.code ?? 'INTERNAL_SERVER_ERROR' };
   const http = extensions.http as { status?: unknown; headers?: unknown } | undefined;
   if (http && typeof http === 'object' && (http.status === undefined || typeof http.status === 'number') && (http.headers === undefined || http.headers instanceof Map)) {

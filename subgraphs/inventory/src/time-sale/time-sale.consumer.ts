@@ -85,7 +85,8 @@ export class TimeSaleStreamConsumer {
         let cursor = '0-0';
         do {
           const [next, taken] = (await redis.xautoclaim(stream, STREAM_GROUP, this.name, idleMs, cursor, 'COUNT', this.batchSize)) as [string, StreamEntry[]];
-          if (live(taken).length > 0) return live(taken);
+          const entries = live(taken);
+          if (entries.length > 0) return entries;
           cursor = next;
         } while (cursor !== '0-0');
         if (takeOver === 'any') return [];

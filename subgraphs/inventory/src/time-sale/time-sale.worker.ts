@@ -130,7 +130,7 @@ export async function startTimeSaleWorkers(options: {
         log(`time-sale ${sale.id} stream write failed ${failures} time(s) in a row, next try in ${delayMs} ms: ${error instanceof Error ? error.message : String(error)}`);
       }
     }
-    forgetClosed(failing);
+    if (failing.size > 0) forgetClosed(failing);
   };
 
   // What each sale looked like when its claims last agreed: while it looks the same they are not compared again.
