@@ -174,6 +174,30 @@ describe('the monitoring stack', () => {
     }
   });
 
+  it('alerts only on metrics the apps expose, with rules Prometheus is pointed at', async () => {
+    const exposed = await exposedNames([supergraph.gatewayUrl, ...Object.values(supergraph.subgraphUrls)]);
+    // Prometheus's own series about each target.
+    const PROMETHEUS_SERIES = new Set(['up']);
+    const alerts = parse(read('ops/prometheus/alerts.yml')) as { groups: { rules: { alert: string; expr: string; annotations: { summary: string } }[] }[] };
+    const rules = alerts.groups.flatMap((group) => group.rules);
+    expect(rules.length).toBeGreaterThanOrEqual(8);
+    for (const rule of rules) {
+      expect(rule.annotations.summary, rule.alert).toBeTruthy();
+      const names = metricNames(rule.expr);
+      expect(names.length, rule.alert).toBeGreaterThan(0);
+      for (const name of names) expect(exposed.has(name) || PROMETHEUS_SERIES.has(name), `${rule.alert} uses ${name}, which no app exposes`).toBe(true);
+    }
+    // The alerts that watch the time-sales, checkouts and outboxes are there.
+    const watched = new Set(rules.flatMap((rule) => metricNames(rule.expr)));
+    for (const name of ['time_sale_stream_stalled_sales', 'time_sale_drifting_sales', 'checkout_saga_oldest_unfinished_seconds', 'outbox_messages']) {
+      expect(watched).toContain(name);
+    }
+    const prometheus = parse(read('ops/prometheus/prometheus.yml')) as { rule_files: string[] };
+    const compose = parse(read('docker-compose.yml'), { merge: true }) as { services: Record<string, { volumes?: string[] }> };
+    const mounted = compose.services.prometheus!.volumes!.map((volume) => volume.split(':'));
+    for (const file of prometheus.rule_files) expect(mounted.find(([, inside]) => inside === file)?.[0]).toBe('./ops/prometheus/alerts.yml');
+  });
+
   it('has Prometheus scrape the gateway and every subgraph where docker-compose serves them', () => {
     const compose = parse(read('docker-compose.yml'), { merge: true }) as {
       services: Record<string, { environment?: Record<string, string>; volumes?: string[] }>;

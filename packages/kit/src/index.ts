@@ -21,6 +21,7 @@ export * from './identity/authorization.js';
 export * from './identity/identity-headers.js';
 export * from './identity/viewer.js';
 export * from './outbox/outbox-message.entity.js';
+export * from './outbox/outbox-metrics.js';
 export * from './outbox/outbox-relay.js';
 export * from './services/service-client.js';
 export * from './redis/redis-pubsub.js';

@@ -1,6 +1,6 @@
-import { OutboxMessage } from '@commerce/kit';
+import { OutboxMessage, startOutboxRelay } from '@commerce/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { graphqlData } from '@commerce/testkit';
+import { graphqlData, metricValue, parseMetrics } from '@commerce/testkit';
 import { type CatalogUnderTest, createProductAs, createStoreAs, eventually, member, newMemberId, startCatalog } from './catalog-harness.js';
 
 let catalog: CatalogUnderTest;
@@ -11,6 +11,16 @@ afterAll(() => catalog?.close());
 
 const messageAbout = (storeId: string) =>
   catalog.subgraph.app.orm.em.fork().findOneOrFail(OutboxMessage, { topic: 'store-created', payload: { storeId } } as never);
+
+/** The outbox gauges on the app's /metrics. */
+async function backlog() {
+  const samples = parseMetrics(await (await fetch(catalog.subgraph.url.replace(/\/graphql$/, '/metrics'))).text());
+  return {
+    pending: metricValue(samples, 'outbox_messages', { state: 'pending' }),
+    failing: metricValue(samples, 'outbox_messages', { state: 'failing' }),
+    oldestSeconds: metricValue(samples, 'outbox_oldest_pending_seconds'),
+  };
+}
 
 describe('catalog outbox relay', () => {
   it('keeps retrying while members and inventory are down, then delivers each message', async () => {
@@ -26,6 +36,11 @@ describe('catalog outbox relay', () => {
       expect(message.lastError).toBeTruthy();
     });
     expect(catalog.upstream.callsTo('grantSellerRole')).toEqual([]);
+    // What an operator's alert watches: messages failing, and waiting longer and longer.
+    const waiting = await backlog();
+    expect(waiting.failing).toBeGreaterThanOrEqual(1);
+    expect(waiting.pending).toBeGreaterThanOrEqual(waiting.failing!);
+    expect(waiting.oldestSeconds).toBeGreaterThan(0);
 
     catalog.upstream.state.down = false;
     await eventually(async () => {
@@ -37,6 +52,27 @@ describe('catalog outbox relay', () => {
       ]);
     }, 10_000);
     expect(catalog.upstream.calls.every((call) => call.service === 'catalog')).toBe(true);
+    await eventually(async () => expect(await backlog()).toEqual({ pending: 0, failing: 0, oldestSeconds: 0 }), 10_000);
+  });
+
+  it('deletes delivered messages once past their retention, and never one still waiting', async () => {
+    const em = catalog.subgraph.app.orm.em.fork();
+    // A topic no relay handles stays pending; the others stand for delivered messages of various ages.
+    const rows = {
+      oldDelivered: em.create(OutboxMessage, { topic: 'retention-test', payload: {}, deliveredAt: new Date(Date.now() - 3 * 3_600_000) }),
+      recentDelivered: em.create(OutboxMessage, { topic: 'retention-test', payload: {}, deliveredAt: new Date(Date.now() - 60_000) }),
+      oldPending: em.create(OutboxMessage, { topic: 'retention-test', payload: {}, createdAt: new Date(Date.now() - 5 * 3_600_000) }),
+    };
+    await em.flush();
+    const relay = startOutboxRelay({ orm: catalog.subgraph.app.orm, handlers: {}, retainDeliveredMs: 3_600_000, log: () => {} });
+    try {
+      await relay.prune();
+      const left = await catalog.subgraph.app.orm.em.fork().find(OutboxMessage, { topic: 'retention-test' });
+      expect(left.map((message) => message.id).sort()).toEqual([rows.recentDelivered.id, rows.oldPending.id].sort());
+    } finally {
+      await relay.stop();
+      await catalog.subgraph.app.orm.em.fork().nativeDelete(OutboxMessage, { topic: 'retention-test' });
+    }
   });
 
   it('tells members and inventory of a deleted product and of a removed variant, so wishlists and sales drop them', async () => {

@@ -8,8 +8,8 @@ import { eventually, openTimeSale, type RunningInventory, startInventory } from 
 let inventory: RunningInventory;
 
 beforeAll(async () => {
-  // The app's own stream consumer writes every 50 ms: it is what is tested here.
-  inventory = await startInventory('ts-stream-writer', { TIME_SALE_STREAM_POLL_MS: 50 });
+  // The app's own stream consumer writes every 50 ms, and its reconciliation runs every 200 ms: they are what is tested.
+  inventory = await startInventory('ts-stream-writer', { TIME_SALE_STREAM_POLL_MS: 50, TIME_SALE_RECONCILE_MS: 200 });
 });
 afterAll(() => inventory?.close());
 
@@ -31,6 +31,7 @@ async function scrape() {
   return {
     failures: metricValue(samples, 'time_sale_stream_write_failures_total') ?? 0,
     stalled: metricValue(samples, 'time_sale_stream_stalled_sales'),
+    drifting: metricValue(samples, 'time_sale_drifting_sales'),
   };
 }
 
@@ -61,4 +62,21 @@ describe("the app's stream writer", () => {
     await eventually(async () => expect((await scrape()).stalled).toBe(0), 5_000);
     expect(await redis.xlen(stream)).toBe(0);
   }, 60_000);
+
+  it('counts a sale in time_sale_drifting_sales while its reconciliation finds Redis and PostgreSQL disagreeing', async () => {
+    const { saleId } = await openTimeSale(inventory.url, { quantity: 5, perMemberLimit: 1 });
+    const claimId = await claim(saleId);
+    await eventually(async () => expect(await em().findOne(TimeSaleClaimRecord, claimId)).not.toBeNull(), 5_000);
+    await eventually(async () => expect((await scrape()).drifting).toBe(0), 5_000);
+
+    // A unit vanishes from the sale in Redis alone (a hand edit, a bug): PostgreSQL still counts it as left.
+    const state = saleKeys(saleId)[0]!;
+    const remaining = Number(await inventory.app.redis.hget(state, 'remaining'));
+    expect(remaining).toBe(4);
+    await inventory.app.redis.hset(state, 'remaining', remaining - 1);
+    await eventually(async () => expect((await scrape()).drifting).toBe(1), 5_000);
+
+    await inventory.app.redis.hset(state, 'remaining', remaining);
+    await eventually(async () => expect((await scrape()).drifting).toBe(0), 5_000);
+  });
 });

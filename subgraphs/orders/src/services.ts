@@ -1,5 +1,6 @@
 import { logTo, type Orm, type OutboxHandler, type SubgraphRuntime } from '@commerce/kit';
 import { CartService } from './cart/cart.service.js';
+import { registerSagaMetrics } from './checkout/saga-metrics.js';
 import { parseSagaFault } from './checkout/saga-state.js';
 import { SagaRunner } from './checkout/saga-runner.js';
 import type { OrdersConfig } from './config.js';
@@ -21,7 +22,7 @@ export interface OrdersServices {
   wakeOutbox: () => void;
 }
 
-export function createOrdersServices({ orm, redis, config, logger }: SubgraphRuntime<OrdersConfig>): OrdersServices {
+export function createOrdersServices({ orm, redis, config, logger, metrics }: SubgraphRuntime<OrdersConfig>): OrdersServices {
   const upstream = new Upstream(config);
   const carts = new CartService(redis, upstream, { ttlSeconds: config.CART_TTL_DAYS * 24 * 3600, maxLines: config.CART_MAX_LINES });
   const payments = new SimulatedPaymentProvider(redis, { latencyMs: config.PAYMENT_LATENCY_MS, declineRate: config.PAYMENT_DECLINE_RATE });
@@ -35,6 +36,7 @@ export function createOrdersServices({ orm, redis, config, logger }: SubgraphRun
     onCompleted: (row) => carts.removeLines(row.plan.memberId, row.plan.cartLineIds),
     log: logTo(logger),
   });
+  registerSagaMetrics(metrics.registry, orm);
   return { config, orm, upstream, carts, payments, saga, wakeOutbox: () => {} };
 }
 

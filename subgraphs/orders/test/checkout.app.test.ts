@@ -1,5 +1,5 @@
 import { demoId } from '@commerce/kit';
-import { eventually } from '@commerce/testkit';
+import { eventually, metricValue, parseMetrics } from '@commerce/testkit';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SagaStep } from '../src/checkout/saga-state.js';
@@ -35,6 +35,15 @@ async function checkout(memberId: string, input: Record<string, unknown>) {
 }
 
 const payments = () => commerce.orders.services.payments as SimulatedPaymentProvider;
+
+/** The orders app's checkout gauges, as Prometheus scrapes them. */
+async function unfinishedCheckouts() {
+  const samples = parseMetrics(await (await fetch(commerce.ordersUrl.replace(/\/graphql$/, '/metrics'))).text());
+  return {
+    confirming: metricValue(samples, 'checkout_sagas_unfinished', { state: 'CONFIRMING' }),
+    oldestSeconds: metricValue(samples, 'checkout_saga_oldest_unfinished_seconds'),
+  };
+}
 
 /** Everything a failed checkout of `orderId` may have touched is back where it was. */
 async function expectNothingHeld(orderId: string, memberId: string, variantId: string, before: { available: number; points: number }) {
@@ -308,6 +317,10 @@ describe('crash recovery', () => {
     await eventually(async () => expect(await unanswered()).toBe(1));
     expect(await payments().inspect(orderId)).toMatchObject({ status: 'AUTHORIZED' });
     await eventually(async () => expect(await sagaRow()).toMatchObject({ state: 'CONFIRMING', free: true }), 3_000);
+    // An operator sees it waiting: the gauges an alert watches count it, and for as long as it has waited.
+    const waiting = await unfinishedCheckouts();
+    expect(waiting.confirming).toBeGreaterThanOrEqual(1);
+    expect(waiting.oldestSeconds).toBeGreaterThanOrEqual(1);
     // Recovery asks, unanswered again: the next wait is twice as long.
     await commerce.orders.services.saga.recover();
     expect(await unanswered()).toBe(2);
@@ -316,6 +329,7 @@ describe('crash recovery', () => {
 
     await commerce.orders.services.saga.recover();
     expect(await pending).toMatchObject({ __typename: 'Order', id: orderId, status: 'PAID' });
+    expect((await unfinishedCheckouts()).confirming).toBe(waiting.confirming! - 1);
     expect(await commerce.stockReservation(orderId)).toBe('COMMITTED');
     expect(await commerce.stock(CHAIR)).toMatchObject({ onHand: before.onHand - 1 });
     expect(await payments().inspect(orderId)).toMatchObject({ status: 'CAPTURED' });

@@ -60,6 +60,13 @@ export const subgraphEnvShape = {
   /** Prefix for every Redis key this deployment writes, so several deployments can share one Redis. */
   REDIS_KEY_PREFIX: z.string().default('commerce:'),
   DB_POOL_MAX: z.coerce.number().int().min(1).default(10),
+  /**
+   * PostgreSQL ends a session left idle inside a transaction this long (0: never), releasing its locks. A replica that
+   * froze or lost its network mid-transaction would otherwise hold its row locks (a sale's row, say) until TCP noticed,
+   * which by the kernel's defaults is over two hours. Every transaction here is a few statements apart at most, and
+   * the outbox relay writes after each message it delivers, so a live process never goes near it.
+   */
+  DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: z.coerce.number().int().min(0).default(60_000),
   /** Loads demo data into an empty database at start. */
   SEED_DEMO: booleanFlag(false),
   /**

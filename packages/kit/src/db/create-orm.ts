@@ -3,6 +3,7 @@ import { ReflectMetadataProvider } from '@mikro-orm/decorators/legacy';
 import { Migration, Migrator } from '@mikro-orm/migrations';
 import { MikroORM, type Options } from '@mikro-orm/postgresql';
 import pg from 'pg';
+import { releaseDeadConnections } from './release-dead-connections.js';
 
 export interface OrmOptions {
   /** The subgraph's own PostgreSQL schema: a subgraph never reads another's tables. */
@@ -12,6 +13,10 @@ export interface OrmOptions {
   /** Committed migrations in the order they apply; listed explicitly so no file globbing is needed at run time. */
   migrations: { name: string; class: Constructor<Migration> }[];
   poolMax?: number;
+  /** Ends a session idle inside a transaction this long, releasing its locks (0 or unset: never). */
+  idleInTransactionTimeoutMs?: number;
+  /** Shown as application_name in pg_stat_activity, so an operator sees which service holds what. */
+  applicationName?: string;
   debug?: boolean;
 }
 
@@ -26,6 +31,13 @@ export async function createOrm(options: OrmOptions): Promise<Orm> {
     metadataProvider: ReflectMetadataProvider,
     extensions: [Migrator],
     pool: { min: 0, max: options.poolMax ?? 10 },
+    // Passed to every pg client of the pool: set on the session when it connects.
+    driverOptions: {
+      application_name: options.applicationName ?? options.schema,
+      // The client side notices a dead server too, instead of waiting on a socket nobody answers.
+      keepAlive: true,
+      ...(options.idleInTransactionTimeoutMs ? { idle_in_transaction_session_timeout: options.idleInTransactionTimeoutMs } : {}),
+    },
     debug: options.debug ?? false,
     // Request code always works on a fork (see createContext); the global EntityManager is a bug magnet.
     allowGlobalContext: false,
@@ -41,7 +53,9 @@ export async function createOrm(options: OrmOptions): Promise<Orm> {
       silent: true,
     },
   };
-  return MikroORM.init(config);
+  const orm = await MikroORM.init(config);
+  releaseDeadConnections(await orm.em.getConnection().getNativeClient());
+  return orm;
 }
 
 /**

@@ -15,6 +15,10 @@ export interface OutboxRelayOptions {
   /** Delay before retry n is baseDelay × 2^(n−1), capped at maxDelay. */
   baseDelayMs?: number;
   maxDelayMs?: number;
+  /** Delivered messages are deleted once this old (default 7 days): kept a while for an operator to look back on. */
+  retainDeliveredMs?: number;
+  /** How often delivered messages past retention are deleted (default hourly). */
+  pruneIntervalMs?: number;
   log?: (message: string) => void;
 }
 
@@ -23,6 +27,8 @@ export interface OutboxRelay {
   wake(): void;
   /** Delivers every message that is due, once; returns how many were delivered. For tests and scripts. */
   drain(): Promise<number>;
+  /** Deletes the delivered messages older than the retention now; returns how many. For tests and scripts. */
+  prune(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -48,9 +54,12 @@ export function startOutboxRelay({
   batchSize = 20,
   baseDelayMs = 1_000,
   maxDelayMs = 5 * 60_000,
+  retainDeliveredMs = 7 * 24 * 3_600_000,
+  pruneIntervalMs = 3_600_000,
   log = console.error,
 }: OutboxRelayOptions): OutboxRelay {
   let stopped = false;
+  let prunedAt = 0;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<number> | undefined;
 
@@ -74,9 +83,18 @@ export function startOutboxRelay({
           message.nextAttemptAt = new Date(Date.now() + retryDelayMs(message.attempts, baseDelayMs, maxDelayMs));
           log(`outbox ${message.topic} ${message.id} failed (attempt ${message.attempts}): ${message.lastError}`);
         }
+        // Written now, though committed with the batch: the session is never idle in its transaction for longer than
+        // one handler takes, which keeps a batch of slow handlers clear of PostgreSQL's idle-in-transaction timeout.
+        await em.flush();
       }
       return delivered;
     });
+  }
+
+  // Without it the table only grows: every order, refund and product change leaves a row behind.
+  async function prune(): Promise<number> {
+    prunedAt = Date.now();
+    return orm.em.fork().nativeDelete(OutboxMessage, { deliveredAt: { $lt: new Date(Date.now() - retainDeliveredMs) } });
   }
 
   async function drain(): Promise<number> {
@@ -91,7 +109,8 @@ export function startOutboxRelay({
   function tick() {
     if (stopped) return;
     clearTimeout(timer);
-    running ??= drain()
+    running ??= (Date.now() - prunedAt >= pruneIntervalMs ? prune() : Promise.resolve(0))
+      .then(drain)
       .catch((error) => {
         log(`outbox relay: ${error instanceof Error ? error.message : String(error)}`);
         return 0;
@@ -106,6 +125,7 @@ export function startOutboxRelay({
   return {
     wake: tick,
     drain,
+    prune,
     async stop() {
       stopped = true;
       clearTimeout(timer);

@@ -17,6 +17,8 @@ import { createFormatError } from '../errors/format-error.js';
 import { IdentityVerifier } from '../identity/identity-headers.js';
 import { createMetrics, type Metrics, registerDbPoolMetrics, registerRedisMetrics, serveMetrics } from '../metrics/index.js';
 import type { Logger } from '../logging/logger.js';
+import { OutboxMessage } from '../outbox/outbox-message.entity.js';
+import { registerOutboxMetrics } from '../outbox/outbox-metrics.js';
 import { Observability, type ObservabilityOptions } from '../telemetry/observability.js';
 import type { Viewer } from '../identity/viewer.js';
 import { createRedis } from '../redis/create-redis.js';
@@ -66,6 +68,8 @@ async function openRuntime<Config extends SubgraphConfig>(
     entities: definition.entities,
     migrations: definition.migrations,
     poolMax: config.DB_POOL_MAX,
+    idleInTransactionTimeoutMs: config.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+    applicationName: definition.name,
   });
   const redis = observability.traceRedis(createRedis({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX }), 'main');
   const pubsub = createRedisPubSub({ url: config.REDIS_URL, prefix: config.REDIS_KEY_PREFIX });
@@ -116,6 +120,7 @@ export async function createSubgraphApp<Loaders, Services, Config extends Subgra
   } catch {
     // A driver without a pg pool: no pool gauges.
   }
+  if (definition.entities.includes(OutboxMessage)) registerOutboxMetrics(metrics.registry, orm, definition.dbSchema);
 
   const createContext = (viewer: Viewer | null, requestId: string, client: ClientInfo): SubgraphContext<Loaders, Services> =>
     new RequestContext(() => orm.em.fork(), definition.createLoaders, redis, pubsub, requestId, viewer, client, services);

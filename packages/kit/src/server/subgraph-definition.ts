@@ -21,6 +21,8 @@ export interface SubgraphConfig extends ObservabilitySettings {
   REDIS_URL: string;
   REDIS_KEY_PREFIX: string;
   DB_POOL_MAX: number;
+  /** Optional for configs built by hand (tests): unset, sessions idle in a transaction are never ended. */
+  DB_IDLE_IN_TRANSACTION_TIMEOUT_MS?: number;
   SEED_DEMO: boolean;
   SHUTDOWN_GRACE_MS: number;
   GATEWAY_SHARED_SECRET: string;

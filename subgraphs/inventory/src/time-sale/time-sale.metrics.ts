@@ -12,13 +12,16 @@ type GroupInfo = (string | number | null)[];
  * time: `pending` (delivered to a consumer, not yet written and acknowledged) and `lag` (not yet delivered).
  * Together they are how far PostgreSQL is behind Redis. A batch the consumer fails to write counts in
  * `time_sale_stream_write_failures_total`, and `time_sale_stream_stalled_sales` is how many sales are stuck that way
- * now (worth an alert: their claims are not reaching PostgreSQL).
+ * now (worth an alert: their claims are not reaching PostgreSQL). `time_sale_drifting_sales` counts the sales whose last
+ * reconciliation found Redis and PostgreSQL disagreeing (worth an alert too, once it lasts: a sale paused after Redis
+ * lost its state shows there until it is rebuilt).
  */
 export class TimeSaleMetrics {
   private readonly claims: Counter<'result'>;
   private readonly streamWriteFailures: Counter;
   private sales: () => string[] = () => [];
   private stalledSales: () => number = () => 0;
+  private driftingSales: () => number = () => 0;
 
   constructor(
     registry: Registry,
@@ -46,6 +49,14 @@ export class TimeSaleMetrics {
       },
     });
     new Gauge({
+      name: 'time_sale_drifting_sales',
+      help: "Open sales whose last reconciliation found Redis and PostgreSQL disagreeing (the log lists how).",
+      registers,
+      collect() {
+        this.set(metrics.driftingSales());
+      },
+    });
+    new Gauge({
       name: 'time_sale_stream_entries',
       help: 'Claim stream entries the pg-writer consumer group has not written to PostgreSQL yet, over all open sales: "pending" (delivered, not acknowledged) or "lag" (not delivered yet).',
       labelNames: ['state'],
@@ -66,13 +77,15 @@ export class TimeSaleMetrics {
     this.streamWriteFailures.inc();
   }
 
-  /** What the gauges read: the stream consumer's open sales, and how many of them it is failing to write. */
-  watch(sales: () => string[], stalledSales: () => number): () => void {
+  /** What the gauges read: the workers' open sales, how many of them the consumer fails to write, and how many drift. */
+  watch(sales: () => string[], stalledSales: () => number, driftingSales: () => number): () => void {
     this.sales = sales;
     this.stalledSales = stalledSales;
+    this.driftingSales = driftingSales;
     return () => {
       this.sales = () => [];
       this.stalledSales = () => 0;
+      this.driftingSales = () => 0;
     };
   }
 

@@ -97,7 +97,7 @@ export async function startTimeSaleWorkers(options: {
   };
 
   /** Drops what a map remembers about sales that are settled now. */
-  const forgetClosed = (bySale: Map<string, unknown>) => {
+  const forgetClosed = (bySale: Map<string, unknown> | Set<string>) => {
     const open = new Set(unsettled.map((sale) => sale.id));
     for (const saleId of bySale.keys()) if (!open.has(saleId)) bySale.delete(saleId);
   };
@@ -135,19 +135,26 @@ export async function startTimeSaleWorkers(options: {
 
   // What each sale looked like when its claims last agreed: while it looks the same they are not compared again.
   const verified = new Map<string, string>();
+  const drifting = new Set<string>();
   const reconcile = async () => {
     for (const sale of unsettled) {
       const report = await reconcileTimeSale({ em: orm.em.fork(), engine }, sale.id, { claimsVerified: verified.get(sale.id) });
       if (report?.claimsVerified) verified.set(sale.id, report.claimsVerified);
       else verified.delete(sale.id);
-      if (report && report.drift.length > 0) log(`time-sale ${sale.id} drift: ${report.drift.join('; ')}`);
+      if (report && report.drift.length > 0) {
+        drifting.add(sale.id);
+        log(`time-sale ${sale.id} drift: ${report.drift.join('; ')}`);
+      } else if (report?.claimsCompared) drifting.delete(sale.id);
+      // Otherwise the sale was busy (entries not written yet, or it moved while compared): its last verdict stands.
     }
     forgetClosed(verified);
+    forgetClosed(drifting);
   };
 
   const unwatch = services.timeSales.metrics.watch(
     () => unsettled.map((sale) => sale.id),
     () => failing.size,
+    () => drifting.size,
   );
   await sweep().catch((error) => log(`time-sale sweep: ${error instanceof Error ? error.message : String(error)}`));
   const stops = [
