@@ -110,6 +110,33 @@ describe('claimTimeSale', () => {
     expect(errorCode(await graphqlRequest(inventory.url, RETIRE, { ids: ['nope'] }, CATALOG))).toBe('BAD_USER_INPUT');
   });
 
+  it('retires variants without deadlocking a reservation of the same variants under way', async () => {
+    // The higher id's row comes first in the table, so a scan meets it first.
+    const [low, high] = [randomUUID(), randomUUID()].sort() as [string, string];
+    const storeId = randomUUID();
+    await graphqlData(inventory.url, `mutation ($s: ID!, $o: ID!) { registerStore(storeId: $s, ownerId: $o) }`, { s: storeId, o: randomUUID() }, CATALOG);
+    await graphqlData(inventory.url, `mutation ($v: [RegisterVariantInput!]!) { registerVariants(variants: $v) }`, {
+      v: [high, low].map((variantId) => ({ variantId, storeId })),
+    }, CATALOG);
+    const lockRow = (tx: ReturnType<typeof em>, variantId: string) =>
+      tx.execute(`select "variant_id" from "inventory"."stock_level" where "variant_id" = ? for update`, [variantId]);
+    const retirementWaits = async () =>
+      (await em().execute<{ n: number }[]>(`select count(*)::int as "n" from pg_stat_activity where wait_event_type = 'Lock' and query like '%retired_at%'`))[0]!.n;
+
+    let retirement: Promise<{ retireVariants: number }> | undefined;
+    // A reservation of both variants locks their rows in id order: the lower one, then (once the retirement is waiting
+    // on it) the higher one. A retirement that had taken the higher one first would deadlock with it here.
+    await em().transactional(async (tx) => {
+      await lockRow(tx, low);
+      retirement = graphqlData(inventory.url, RETIRE, { ids: [low, high] }, CATALOG);
+      await eventually(async () => expect(await retirementWaits()).toBe(1));
+      await lockRow(tx, high);
+    });
+    expect((await retirement!).retireVariants).toBe(0);
+    const rows = await em().execute(`select count(*)::int as "n" from "inventory"."stock_level" where "variant_id" in (?, ?) and "retired_at" is not null`, [low, high]);
+    expect(rows).toEqual([{ n: 2 }]);
+  });
+
   it('finishes a withdrawal whose Redis step failed when the catalog retries the retirement', async () => {
     const { saleId, variantId } = await newSale({ quantity: 2, perMemberLimit: 1 });
     // As after a crash between the commit and Redis: PostgreSQL says cancelled, Redis still grants claims.

@@ -17,9 +17,13 @@ export async function retireVariants(context: InventoryContext, variantIds: stri
   if (ids.length === 0) return 0;
   // First, and committed before the sales are looked up: createTimeSale checks the mark on the row its set-aside
   // locks, so a sale created concurrently either committed before this (and is found below) or is refused.
+  // The rows are locked in variant-id order, as a reservation locks them (normalizeLines): a plain multi-row update
+  // would lock them in whatever order it scanned them, and deadlock with a reservation of the same variants.
   await context.em.execute(
     `update ${table(context.em, 'stock_level')} set "retired_at" = coalesce("retired_at", now())
-      where "variant_id" in (select value::uuid from jsonb_array_elements_text(?::jsonb))`,
+      where "variant_id" in (select "variant_id" from ${table(context.em, 'stock_level')}
+                              where "variant_id" in (select value::uuid from jsonb_array_elements_text(?::jsonb))
+                              order by "variant_id" for update)`,
     [JSON.stringify(ids)],
   );
   // Every sale not settled yet, cancelled ones too: a withdrawal whose Redis step failed is finished by the retry.
