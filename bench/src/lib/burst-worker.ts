@@ -1,12 +1,14 @@
 /**
  * Burst load process: sends BENCH_BURST (JSON: url, body with "__SEQ__", authorizations, count, connections,
- * warmup) requests all at once and classifies each answer by the `__typename` in it. Prints "RESULT {…}".
+ * warmup) requests all at once and classifies each answer by the `__typename` in it. Every buyer presses at the
+ * burst's start and is timed from it; `connections` keep-alive connections carry them, each taking the next buyer
+ * waiting as soon as its answer is in. Prints "RESULT {…}", with the CPU time this process used over the burst.
  *
- * It first runs `warmup` (closed loop, `connections` clients, same origin, so the same pool): the buyers of a time
- * sale have the shop open, its connections are up, and this process's own code is compiled, so the burst measures
- * the servers and not a cold client opening a thousand sockets. BENCH_BURST_COLD=1 skips it.
+ * It first runs `warmup` (closed loop, over the same connections): the buyers of a time sale have the shop open,
+ * their connections are up, and this process's own code is compiled, so the burst measures the servers and not a cold
+ * client opening a thousand sockets. BENCH_BURST_COLD=1 skips it.
  */
-import { Pool } from 'undici';
+import { RawHttpConnection } from './raw-http-client.js';
 
 const spec = JSON.parse(process.env.BENCH_BURST!) as {
   url: string;
@@ -17,24 +19,28 @@ const spec = JSON.parse(process.env.BENCH_BURST!) as {
   warmup: { path: string; body: string; durationMs: number };
 };
 const target = new URL(spec.url);
-const pool = new Pool(target.origin, { connections: spec.connections });
-const headersFor = (i: number) => ({
-  'content-type': 'application/json',
-  ...(spec.authorizations.length ? { authorization: spec.authorizations[i % spec.authorizations.length]! } : {}),
-});
+const connections = await Promise.all(
+  Array.from({ length: spec.connections }, () => RawHttpConnection.open(target.hostname, Number(target.port || 80))),
+);
+const requestFor = (path: string, body: string, i: number) =>
+  RawHttpConnection.post(
+    target.host,
+    path,
+    spec.authorizations.length ? `Authorization: ${spec.authorizations[i % spec.authorizations.length]}\r\n` : '',
+    body,
+  );
 
 let warmupErrors = 0;
 if (process.env.BENCH_BURST_COLD !== '1') {
   const until = performance.now() + spec.warmup.durationMs;
   let seq = 0;
   await Promise.all(
-    Array.from({ length: spec.connections }, async () => {
+    connections.map(async (connection) => {
       while (performance.now() < until) {
         const n = seq++;
         try {
-          const response = await pool.request({ method: 'POST', path: spec.warmup.path, headers: headersFor(n), body: spec.warmup.body.replaceAll('__SEQ__', `w${process.pid}-${n}`) });
-          await response.body.text();
-          if (response.statusCode !== 200) warmupErrors++;
+          const answer = await connection.send(requestFor(spec.warmup.path, spec.warmup.body.replaceAll('__SEQ__', `w${process.pid}-${n}`), n));
+          if (answer.status !== 200) warmupErrors++;
         } catch {
           warmupErrors++; // counted and reported; a failed warm-up request must not end the run
         }
@@ -49,32 +55,32 @@ let firstError: string | undefined;
 
 console.log('BURSTING');
 const started = performance.now();
+const cpuBefore = process.cpuUsage();
+// Every buyer presses at the burst's start; each connection takes the next buyer waiting as soon as it is free.
+let nextBuyer = 0;
 await Promise.all(
-  Array.from({ length: spec.count }, async (_, i) => {
-    const t0 = performance.now();
-    let outcome: string;
-    try {
-      const response = await pool.request({
-        method: 'POST',
-        path: target.pathname,
-        headers: headersFor(i),
-        body: spec.body.replaceAll('__SEQ__', `${process.pid}-${i}`),
-      });
-      const text = await response.body.text();
-      outcome = text.includes('"RATE_LIMITED"')
-        ? 'RATE_LIMITED'
-        : response.statusCode !== 200 || text.includes('"errors"')
-          ? 'error'
-          : (/"__typename":"(\w+)"/.exec(text)?.[1] ?? 'unknown');
-      if (outcome === 'error') firstError ??= `${response.statusCode} ${text.slice(0, 300)}`;
-    } catch (error) {
-      outcome = 'error';
-      firstError ??= String(error);
+  connections.map(async (connection) => {
+    for (let i = nextBuyer++; i < spec.count; i = nextBuyer++) {
+      let outcome: string;
+      try {
+        const { status, body: text } = await connection.send(requestFor(target.pathname, spec.body.replaceAll('__SEQ__', `${process.pid}-${i}`), i));
+        outcome = text.includes('"RATE_LIMITED"')
+          ? 'RATE_LIMITED'
+          : status !== 200 || text.includes('"errors"')
+            ? 'error'
+            : (/"__typename":"(\w+)"/.exec(text)?.[1] ?? 'unknown');
+        if (outcome === 'error') firstError ??= `${status} ${text.slice(0, 300)}`;
+      } catch (error) {
+        outcome = 'error';
+        firstError ??= String(error);
+      }
+      latencies.push(performance.now() - started);
+      outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
     }
-    latencies.push(performance.now() - t0);
-    outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
   }),
 );
 const wallMs = performance.now() - started;
-console.log(`RESULT ${JSON.stringify({ outcomes, latencies, wallMs, firstError, warmupErrors })}`);
-await pool.close();
+const cpuUsed = process.cpuUsage(cpuBefore);
+const clientCpuSeconds = (cpuUsed.user + cpuUsed.system) / 1e6;
+console.log(`RESULT ${JSON.stringify({ outcomes, latencies, wallMs, firstError, warmupErrors, clientCpuSeconds })}`);
+for (const connection of connections) connection.close();

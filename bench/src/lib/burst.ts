@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
-import { machineTicks, spawnTs, stealPercent } from './processes.js';
+import { cpuSeconds, machineTicks, spawnTs, stealPercent } from './processes.js';
 import { benchDir } from './report.js';
 
 export interface BurstSpec {
@@ -12,6 +12,8 @@ export interface BurstSpec {
   count: number;
   /** Warmed up first on this URL (the burst target's origin) and body, from the burst's own connections. */
   warmup: { url: string; body: string };
+  /** Server processes whose CPU time over the burst is reported, by name. */
+  servers?: Record<string, number>;
 }
 
 export interface BurstResult {
@@ -23,10 +25,12 @@ export interface BurstResult {
   warmupErrors: number;
   /** The host's steal over the burst itself (after the worker's warm-up). */
   stealPercent: number;
+  /** CPU seconds over the burst: the load generator's ("client") and each named server's. */
+  cpuSeconds: Record<string, number>;
 }
 
 /** Runs one burst-worker process: `count` claims at once over up to 1,000 connections, after a 3 s warm-up. */
-export function burst({ url, body, authorizations, count, warmup }: BurstSpec): Promise<BurstResult> {
+export function burst({ url, body, authorizations, count, warmup, servers = {} }: BurstSpec): Promise<BurstResult> {
   const warmupUrl = new URL(warmup.url);
   if (warmupUrl.origin !== new URL(url).origin) throw new Error("the warm-up must use the burst target's origin");
   const child = spawnTs(join(benchDir, 'src/lib/burst-worker.ts'), {
@@ -39,12 +43,19 @@ export function burst({ url, body, authorizations, count, warmup }: BurstSpec): 
       warmup: { path: warmupUrl.pathname, body: warmup.body, durationMs: 3_000 },
     }),
   });
-  // The machine's steal is read over the burst itself, from the worker's "BURSTING" line (after its warm-up).
-  let before = machineTicks();
+  // The machine's steal and the servers' CPU are read over the burst itself, from the worker's "BURSTING" line (after
+  // its warm-up) to its result.
+  const serverCpu = () => Object.fromEntries(Object.entries(servers).map(([name, pid]) => [name, cpuSeconds(pid)]));
+  let before = { ticks: machineTicks(), cpu: serverCpu() };
   return new Promise((resolve, reject) => {
     createInterface({ input: child.stdout! }).on('line', (line) => {
-      if (line === 'BURSTING') before = machineTicks();
-      else if (line.startsWith('RESULT ')) resolve({ ...JSON.parse(line.slice(7)), stealPercent: stealPercent(before, machineTicks()) });
+      if (line === 'BURSTING') before = { ticks: machineTicks(), cpu: serverCpu() };
+      else if (line.startsWith('RESULT ')) {
+        const { clientCpuSeconds, ...result } = JSON.parse(line.slice(7));
+        const after = serverCpu();
+        const cpu = Object.fromEntries(Object.entries(after).map(([name, seconds]) => [name, seconds - before.cpu[name]!]));
+        resolve({ ...result, stealPercent: stealPercent(before.ticks, machineTicks()), cpuSeconds: { client: clientCpuSeconds, ...cpu } });
+      }
     });
     child.once('exit', (code) => code !== 0 && reject(new Error(`burst worker exited ${code}`)));
   });

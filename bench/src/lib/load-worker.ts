@@ -1,10 +1,11 @@
 /**
  * Load generator process (closed loop): `concurrency` workers each send one unit of work, wait for it, send the
  * next. A unit is a list of stages run in order, the requests of a stage in parallel (one POST for a gateway;
- * the subgraph fetches of a plan for the "direct" floor). Undici Pools keep `concurrency` connections per origin.
+ * the subgraph fetches of a plan for the "direct" floor). Keep-alive connections per origin are reused (as many as
+ * requests to it are in flight at once: `concurrency` for a single-request stage).
  * Prints "MEASURING" when the warm-up ends and "RESULT {…}" at the end. Input: BENCH_LOAD (JSON LoadSpec).
  */
-import { Pool } from 'undici';
+import { RawHttpConnection, RawHttpPool } from './raw-http-client.js';
 
 export interface LoadRequest {
   url: string;
@@ -33,10 +34,10 @@ export interface LoadResult {
 }
 
 const spec = JSON.parse(process.env.BENCH_LOAD!) as LoadSpec;
-const pools = new Map<string, Pool>();
+const pools = new Map<string, RawHttpPool>();
 const pool = (origin: string) => {
   let found = pools.get(origin);
-  if (!found) pools.set(origin, (found = new Pool(origin, { connections: spec.concurrency, pipelining: 1 })));
+  if (!found) pools.set(origin, (found = new RawHttpPool(origin)));
   return found;
 };
 const prepared = spec.stages.map((stage) =>
@@ -45,7 +46,7 @@ const prepared = spec.stages.map((stage) =>
     return { pool: pool(parsed.origin), path: parsed.pathname, body, bodies, authorizations, templated: body.includes('__SEQ__') };
   }),
 );
-const headers = { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' };
+const ACCEPT = 'Accept: application/graphql-response+json, application/json\r\n';
 
 let seq = 0;
 async function send(request: (typeof prepared)[number][number]): Promise<string | undefined> {
@@ -55,10 +56,9 @@ async function send(request: (typeof prepared)[number][number]): Promise<string 
     : request.templated
       ? request.body.replaceAll('__SEQ__', `${process.pid}-${n}`)
       : request.body;
-  const auth = request.authorizations?.length ? { authorization: request.authorizations[n % request.authorizations.length]! } : {};
-  const response = await request.pool.request({ method: 'POST', path: request.path, headers: { ...headers, ...auth }, body });
-  const text = await response.body.text();
-  if (response.statusCode !== 200 || text.includes('"errors"')) return `${response.statusCode} ${text.slice(0, 300)}`;
+  const auth = request.authorizations?.length ? `Authorization: ${request.authorizations[n % request.authorizations.length]!}\r\n` : '';
+  const { status, body: text } = await request.pool.send(RawHttpConnection.post(request.pool.host, request.path, ACCEPT + auth, body));
+  if (status !== 200 || text.includes('"errors"')) return `${status} ${text.slice(0, 300)}`;
   return undefined;
 }
 
@@ -108,4 +108,4 @@ await Promise.all(Array.from({ length: spec.concurrency }, worker));
 clearTimeout(timer);
 const result: LoadResult = { requests: latencies.length, errors, firstError, seconds: spec.durationMs / 1000, latencies };
 console.log(`RESULT ${JSON.stringify(result)}`);
-await Promise.all([...pools.values()].map((p) => p.close()));
+for (const open of pools.values()) open.close();

@@ -13,6 +13,7 @@
  * round to round: the host's speed drifts by tens of percent from minute to minute, so a ratio is only read from
  * windows measured close together, and the rounds show how far it moves.
  */
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { createRedis } from '@commerce/kit';
 import { asMember, createTestDatabase, freePort, graphqlData, type TestDatabase } from '@commerce/testkit';
@@ -157,12 +158,16 @@ try {
   const EMPTY = 'empty HTTP handler';
   const ENGINE = 'claim engine (Lua), bare handler';
   type BurstTarget = { name: string; run: (round: number) => Promise<{ result: BurstResult; remaining: number | null }> };
+  // Where a burst's CPU goes, process by process (PostgreSQL's many processes are left out).
+  const redisInfo = createRedis({ url: subgraphs.info.redisUrl, keyPrefix: '' });
+  const redisPid = Number(/process_id:(\d+)/.exec(await redisInfo.info('server'))![1]);
+  redisInfo.disconnect();
   const burstTargets: BurstTarget[] = [
     {
       name: OURS,
       run: async (round) => {
         const saleId = burstSales[round]!.ours;
-        const result = await burst({ url, body: CLAIM(saleId), authorizations, count: buyers, warmup: { url, body: CLAIM(bigSale) } });
+        const result = await burst({ url, body: CLAIM(saleId), authorizations, count: buyers, warmup: { url, body: CLAIM(bigSale) }, servers: { gateway: gateway!.pid, subgraphs: subgraphs!.pid, redis: redisPid } });
         const data = await graphqlData(url, `query ($id: ID!) { timeSale(id: $id) { remaining } }`, { id: saleId });
         return { result, remaining: data.timeSale.remaining as number };
       },
@@ -172,7 +177,8 @@ try {
       run: async (round: number) => {
         const target = mode === 'rowlock' ? await startBaseline('rowlock', database) : await engineOn(burstSales[round]!.engine);
         try {
-          const result = await burst({ url: target.url, body: '{}', authorizations: [], count: buyers, warmup: { url: `${target.origin}/warmup`, body: '{}' } });
+          const servers: Record<string, number> = mode === 'rowlock' ? { server: target.pid } : { server: target.pid, redis: redisPid };
+          const result = await burst({ url: target.url, body: '{}', authorizations: [], count: buyers, warmup: { url: `${target.origin}/warmup`, body: '{}' }, servers });
           const remaining = (await (await fetch(`${target.origin}/remaining`)).json()).remaining as number;
           return { result, remaining };
         } finally {
@@ -182,7 +188,7 @@ try {
     })),
     {
       name: EMPTY,
-      run: async () => ({ result: await burst({ url: empty.url, body: '{}', authorizations: [], count: buyers, warmup: { url: empty.url, body: '{}' } }), remaining: null }),
+      run: async () => ({ result: await burst({ url: empty.url, body: '{}', authorizations: [], count: buyers, warmup: { url: empty.url, body: '{}' }, servers: { server: empty.pid } }), remaining: null }),
     },
   ];
   const bursts = new Map(burstTargets.map((target) => [target.name, [] as { result: BurstResult; remaining: number | null }[]]));
@@ -232,6 +238,22 @@ try {
     `time-sale burst: ${buyers} concurrent buyers vs ${units} units, ${rounds} rounds (client: 1000 connections, warmed up); counts summed, times the median round`,
     ['target', 'requests', 'successes', 'sold out', 'other typed', 'rate limited', 'errors', 'oversell', 'max remaining', 'p50 ms', 'p99 ms', 'p99 range', 'wall s', 'steal %'],
     burstRows,
+  );
+  // A burst's wall time is the CPU its processes need over the cores there are: where it goes says what could shorten it.
+  const cpuRows: Cell[][] = burstTargets.map((target) => {
+    const outcomes = bursts.get(target.name)!.map(({ result }) => result);
+    const seconds = (name: string) => {
+      const values = outcomes.map((result) => result.cpuSeconds[name]).filter((value): value is number => value !== undefined);
+      return values.length ? median(values) : null;
+    };
+    const processes = ['client', 'gateway', 'server', 'subgraphs', 'redis'].map(seconds);
+    const busy = processes.reduce<number>((sum, value) => sum + (value ?? 0), 0);
+    return [target.name, ...processes, busy, (100 * busy) / (cpus().length * median(outcomes.map((result) => result.wallMs / 1000)))];
+  });
+  printTable(
+    `time-sale burst CPU: seconds of CPU over the burst, median round (PostgreSQL not counted), and their share of the ${cpus().length} cores over the wall time`,
+    ['target', 'client (load) s', 'gateway s', 'bare handler s', 'subgraphs s', 'Redis s', 'all s', 'of the cores %'],
+    cpuRows,
   );
 
   // Sustained: sales too big to sell out, one per gateway and one for the engine; the row lock a row as big.
