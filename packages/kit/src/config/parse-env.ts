@@ -74,6 +74,11 @@ export const subgraphEnvShape = {
    * could send itself. The development default is refused in production (see `refuseDevelopmentSecrets`).
    */
   GATEWAY_SHARED_SECRET: z.string().min(32).default(DEVELOPMENT_GATEWAY_SECRET),
+  /**
+   * Serves the gateway's batched calls of operations already validated without Apollo Server's request pipeline
+   * (the same execution, plugins' hooks and error shaping; see DirectExecution). Off: every call takes Apollo's path.
+   */
+  DIRECT_EXECUTION: booleanFlag(true),
   /** Field-level traces for Apollo Studio when a gateway asks for them (costs time on every request). */
   INLINE_TRACE: booleanFlag(false),
   /** How long in-flight requests may take to finish after SIGTERM before the process exits anyway. */

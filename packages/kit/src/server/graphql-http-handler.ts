@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type ApolloServer, type BaseContext, HeaderMap } from '@apollo/server';
 import type { AroundCall } from '../telemetry/http-server-spans.js';
+import { PLAIN_JSON_ACCEPT } from './direct-execution.js';
 import { errorBody } from './http-errors.js';
 import { BATCH_CONTENT_TYPE, BATCH_HEADER, type BatchedAnswer, decodeBatchRequest, encodeBatchFrame } from './subgraph-batch.js';
 
@@ -29,6 +30,8 @@ export interface GraphQLHttpHandlerOptions<Context> {
   batches?: boolean;
   /** Wraps the handling of each call of a batch (its tracing span, child of the call's own traceparent). */
   aroundCall?: AroundCall;
+  /** Serves a batch's calls of operations Apollo Server has already validated without its pipeline (DirectExecution). */
+  direct?: { serve(headers: IncomingMessage['headers'], body: unknown, context: () => Promise<Context>): Promise<BatchedAnswer | undefined> };
 }
 
 /** A request as Apollo Server will get it: POST bodies parsed, GET operations in the query string. */
@@ -52,12 +55,6 @@ export class HttpRefusal extends Error {
   }
 }
 
-/**
- * Accept headers Apollo Server would answer with application/json anyway, as it does without one. Dropping them
- * spares content negotiation, which Apollo otherwise runs two or three times per request (a subgraph's every call
- * from the gateway sends `application/json`).
- */
-const PLAIN_JSON_ACCEPT = new Set(['application/json', '*/*', 'application/json, */*']);
 const JSON_TYPE = /^application\/json\s*(;|$)/i;
 const CHARSET = /;\s*charset\s*=\s*"?([^";\s]+)/i;
 
@@ -185,6 +182,8 @@ async function serveCall<Context extends BaseContext>(
   // The request as the context builder reads it: this call's headers, the batch's connection.
   const callRequest = Object.create(req, { headers: { value: headers } }) as IncomingMessage;
   const run = async (): Promise<BatchedAnswer> => {
+    const direct = await options.direct?.serve(headers, body, () => options.context(callRequest));
+    if (direct) return direct;
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: 'POST', headers: apolloHeaders(headers), search: '', body },
       context: () => options.context(callRequest),

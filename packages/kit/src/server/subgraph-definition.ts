@@ -27,6 +27,8 @@ export interface SubgraphConfig extends ObservabilitySettings {
   SHUTDOWN_GRACE_MS: number;
   GATEWAY_SHARED_SECRET: string;
   INLINE_TRACE?: boolean;
+  /** Unset counts as on (see subgraphEnvShape). */
+  DIRECT_EXECUTION?: boolean;
 }
 
 /** What every resolver of every subgraph receives. */
