@@ -14,6 +14,7 @@ type Context = { caller: string | null };
 const schema = buildSchema(`
   type Query { hello(name: String!): String! whoami: String fail: Int coded: Int }
   type Mutation { add(n: Int!): Int! }
+  type Subscription { ticks: Int }
 `);
 const fields = (type: string) => (schema.getType(type) as GraphQLObjectType).getFields() as GraphQLFieldMap<unknown, Context>;
 /** Mutations executed: the direct path must never run one and then hand the call to Apollo Server. */
@@ -124,6 +125,7 @@ const CALLS = {
   invalid: call({ query: '{ nope }' }),
   otherAccept: call({ query: HELLO, variables: { name: 'ada' } }, { accept: 'application/graphql-response+json' }),
   inlineTrace: call({ query: HELLO, variables: { name: 'ada' } }, { 'apollo-federation-include-trace': 'ftv1' }),
+  subscription: call({ query: 'subscription { ticks }' }),
 };
 const DIRECT = ['query', 'namedAsSent', 'caller', 'unexpectedError', 'codedError', 'mutation'];
 

@@ -60,7 +60,9 @@ export class DirectExecution<Context extends BaseContext> {
     return {
       requestDidStart: async () => ({
         didResolveOperation: async ({ request, source, document, operation }) => {
-          if (request.extensions || !source || !operation || document.definitions.length !== 1 || this.known.has(source)) return;
+          // A subscription is Apollo Server's to refuse over HTTP (execute would run it as if it were a query).
+          if (request.extensions || !source || !operation || operation.operation === 'subscription') return;
+          if (document.definitions.length !== 1 || this.known.has(source)) return;
           // The oldest goes first; a text that keeps coming back is remembered again at its next full pass.
           if (this.known.size >= this.maxOperations) this.known.delete(this.known.keys().next().value!);
           this.known.set(source, { document, operation });
