@@ -126,6 +126,10 @@ const CALLS = {
   otherAccept: call({ query: HELLO, variables: { name: 'ada' } }, { accept: 'application/graphql-response+json' }),
   inlineTrace: call({ query: HELLO, variables: { name: 'ada' } }, { 'apollo-federation-include-trace': 'ftv1' }),
   subscription: call({ query: 'subscription { ticks }' }),
+  // Refused by Apollo Server's CSRF prevention: a mutation that must not run on either path.
+  notJson: call({ query: 'mutation Add($n: Int!) { add(n: $n) }', variables: { n: 3 } }, { 'content-type': 'text/plain' }),
+  // Too long a text to remember.
+  long: call({ query: `{ whoami }\n#${'x'.repeat(70_000)}` }),
 };
 const DIRECT = ['query', 'namedAsSent', 'caller', 'unexpectedError', 'codedError', 'mutation'];
 

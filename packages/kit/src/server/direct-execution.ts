@@ -34,6 +34,9 @@ interface KnownOperation {
  * direct path answers them (application/json, as Apollo Server does).
  */
 export const PLAIN_JSON_ACCEPT = new Set(['application/json', '*/*', 'application/json, */*']);
+const JSON_CONTENT_TYPE = /^application\/json\s*(;|$)/i;
+/** Longer texts are left to Apollo Server: remembered, a thousand of them could hold a lot of memory. */
+const MAX_REMEMBERED_TEXT = 64 * 1024;
 
 /**
  * Serves a gateway's batched call of an operation Apollo Server has already parsed, validated and resolved once (the
@@ -43,9 +46,11 @@ export const PLAIN_JSON_ACCEPT = new Set(['application/json', '*/*', 'applicatio
  * stack trace where Apollo would add it, formatError), and answered with the text Apollo Server would send.
  * In a time-sale burst the pipeline was a third of the subgraph's CPU per claim.
  *
- * Anything else goes the full way before any effect: a text not seen yet, one with several operations or extensions
- * (APQ), variables that do not coerce, a context that fails to build, another Accept header, or an inline trace asked
- * for. Only the plugins' request hooks listed above run: the subgraphs' plugins use no others.
+ * Anything else goes the full way before any effect: a text not seen yet (or over 64 KB), one with several operations
+ * or extensions (APQ), a subscription, a call whose content type is not JSON (Apollo's CSRF prevention answers it),
+ * variables that do not coerce, a context that fails to build, a plugin hook that throws before execution, another
+ * Accept header, or an inline trace asked for. Only the plugins' request hooks listed above run: the subgraphs'
+ * plugins use no others.
  */
 export class DirectExecution<Context extends BaseContext> {
   private readonly known = new Map<string, KnownOperation>();
@@ -60,8 +65,8 @@ export class DirectExecution<Context extends BaseContext> {
     return {
       requestDidStart: async () => ({
         didResolveOperation: async ({ request, source, document, operation }) => {
-          // A subscription is Apollo Server's to refuse over HTTP (execute would run it as if it were a query).
-          if (request.extensions || !source || !operation || operation.operation === 'subscription') return;
+          // A subscription over HTTP is left to Apollo Server, whatever it makes of one.
+          if (request.extensions || !source || source.length > MAX_REMEMBERED_TEXT || !operation || operation.operation === 'subscription') return;
           if (document.definitions.length !== 1 || this.known.has(source)) return;
           // The oldest goes first; a text that keeps coming back is remembered again at its next full pass.
           if (this.known.size >= this.maxOperations) this.known.delete(this.known.keys().next().value!);
@@ -80,6 +85,9 @@ export class DirectExecution<Context extends BaseContext> {
     const { document, operation } = known;
     const operationName = operation.name?.value ?? null;
     if (request.operationName !== undefined && request.operationName !== null && request.operationName !== operationName) return undefined;
+    // Apollo Server's CSRF prevention refuses a call whose own content type is not JSON: that refusal is its to give.
+    const contentType = headers['content-type'];
+    if (contentType !== undefined && !(typeof contentType === 'string' && JSON_CONTENT_TYPE.test(contentType))) return undefined;
     const accept = headers.accept;
     if (accept !== undefined && !(typeof accept === 'string' && PLAIN_JSON_ACCEPT.has(accept))) return undefined;
     if (headers['apollo-federation-include-trace'] !== undefined) return undefined;
@@ -102,11 +110,16 @@ export class DirectExecution<Context extends BaseContext> {
       response: undefined as unknown,
     };
     const listeners: GraphQLRequestListener<Context>[] = [];
-    for (const plugin of this.options.plugins) {
-      const listener = await plugin.requestDidStart?.(requestContext as never);
-      if (listener) listeners.push(listener);
+    try {
+      for (const plugin of this.options.plugins) {
+        const listener = await plugin.requestDidStart?.(requestContext as never);
+        if (listener) listeners.push(listener);
+      }
+      for (const listener of listeners) await listener.didResolveOperation?.(requestContext as never);
+    } catch {
+      // A hook that refuses or fails: nothing has run yet, so Apollo Server runs the hooks again and answers as it does.
+      return undefined;
     }
-    for (const listener of listeners) await listener.didResolveOperation?.(requestContext as never);
     const result = await execute({
       schema: this.options.schema,
       document,
@@ -130,11 +143,21 @@ export class DirectExecution<Context extends BaseContext> {
     let status = 200;
     if (errors.length === 0) return { status, formatted: undefined };
     const enrich = (error: unknown): GraphQLFormattedError => {
-      const graphqlError = error instanceof GraphQLError ? error : new GraphQLError('Unexpected error value: ' + String(error), { originalError: error as Error });
+      // As Apollo Server's ensureGraphQLError.
+      const graphqlError =
+        error instanceof GraphQLError
+          ? error
+          : error instanceof Error
+            ? new GraphQLError(error.message, { originalError: error })
+            : new GraphQLError('Unexpected error value: ' + String(error));
       const extensions: Record<string, unknown> = { ...graphqlError.extensions, code: graphqlError.extensions.code ?? 'INTERNAL_SERVER_ERROR' };
-      const http = extensions.http as { status?: number } | undefined;
-      if (http && typeof http === 'object') {
-        if (typeof http.status === 'number') status = http.status;
+      // As Apollo Server's isPartialHTTPGraphQLHead and mergeHTTPGraphQLHead: a well-formed `http` sets the status (when
+      // it has one) and is taken out of the answer; anything else stays in it.
+      const http = extensions.http as { status?: unknown; headers?: unknown } | undefined;
+      const wellFormed =
+        !!http && typeof http === 'object' && (!('status' in http) || typeof http.status === 'number') && (!('headers' in http) || http.headers instanceof Map);
+      if (wellFormed) {
+        if (http.status) status = http.status as number;
         delete extensions.http;
       }
       if (this.options.includeStacktraceInErrorResponses) extensions.stacktrace = graphqlError.stack?.split('\n');
