@@ -9,6 +9,7 @@ import {
   type OperationDefinitionNode,
 } from 'graphql';
 import { Counter, type Registry } from 'prom-client';
+import { JSON_CONTENT_TYPE, PLAIN_JSON_ACCEPT } from './json-media-types.js';
 import type { BatchedAnswer } from './subgraph-batch.js';
 
 export interface DirectExecutionOptions<Context extends BaseContext> {
@@ -29,12 +30,6 @@ interface KnownOperation {
   operation: OperationDefinitionNode;
 }
 
-/**
- * Accept headers that mean plain JSON: the handler spares Apollo Server its content negotiation for them, and the
- * direct path answers them (application/json, as Apollo Server does).
- */
-export const PLAIN_JSON_ACCEPT = new Set(['application/json', '*/*', 'application/json, */*']);
-const JSON_CONTENT_TYPE = /^application\/json\s*(;|$)/i;
 /** Longer texts are left to Apollo Server: remembered, a thousand of them could hold a lot of memory. */
 const MAX_REMEMBERED_TEXT = 64 * 1024;
 
@@ -91,6 +86,8 @@ export class DirectExecution<Context extends BaseContext> {
     const accept = headers.accept;
     if (accept !== undefined && !(typeof accept === 'string' && PLAIN_JSON_ACCEPT.has(accept))) return undefined;
     if (headers['apollo-federation-include-trace'] !== undefined) return undefined;
+    // `execute` coerces them again, but variables that do not coerce are Apollo Server's to answer (400, its wording),
+    // and only this check tells that before anything runs.
     if (getVariableValues(this.options.schema, operation.variableDefinitions ?? [], request.variables ?? {}).errors) return undefined;
     let contextValue: Context;
     try {

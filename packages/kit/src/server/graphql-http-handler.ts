@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type ApolloServer, type BaseContext, HeaderMap } from '@apollo/server';
 import type { AroundCall } from '../telemetry/http-server-spans.js';
-import { PLAIN_JSON_ACCEPT } from './direct-execution.js';
 import { errorBody } from './http-errors.js';
+import { JSON_CONTENT_TYPE, PLAIN_JSON_ACCEPT } from './json-media-types.js';
 import { BATCH_CONTENT_TYPE, BATCH_HEADER, type BatchedAnswer, decodeBatchRequest, encodeBatchFrame } from './subgraph-batch.js';
 
 export interface GraphQLHttpHandlerOptions<Context> {
@@ -55,7 +55,6 @@ export class HttpRefusal extends Error {
   }
 }
 
-const JSON_TYPE = /^application\/json\s*(;|$)/i;
 const CHARSET = /;\s*charset\s*=\s*"?([^";\s]+)/i;
 
 /**
@@ -228,7 +227,7 @@ async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<unk
     throw new HttpRefusal(415, 'BAD_REQUEST', 'The request body encoding is not supported.', 'unsupported_encoding');
   }
   const chunks = await readBody(req, maxBytes);
-  if (!JSON_TYPE.test(type)) return {};
+  if (!JSON_CONTENT_TYPE.test(type)) return {};
   const text = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
   try {
     return JSON.parse(text);
