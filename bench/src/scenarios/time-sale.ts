@@ -15,6 +15,7 @@
  */
 import { cpus } from 'node:os';
 import { join } from 'node:path';
+import { saleKeys } from '@commerce/inventory';
 import { createRedis } from '@commerce/kit';
 import { asMember, createTestDatabase, freePort, graphqlData, type TestDatabase } from '@commerce/testkit';
 import { burst, type BurstResult } from '../lib/burst.js';
@@ -61,12 +62,17 @@ type Baseline = Awaited<ReturnType<typeof baseline>>;
 
 /**
  * Redis's own time in Lua scripts so far (INFO commandstats: EVALSHA calls and microseconds). All of a sale's keys
- * live on one Redis shard, so a script's time per claim is what bounds one sale's claims per second however many
- * gateways and subgraphs serve them.
+ * live on one Redis shard, so the script time per claim is what bounds one sale's claims per second however many
+ * gateways and subgraphs serve them. (Claims made together go in one script call, so calls are not claims.)
  */
 async function scriptTime(redis: ReturnType<typeof createRedis>): Promise<{ calls: number; usec: number }> {
   const match = /cmdstat_evalsha:calls=(\d+),usec=(\d+)/.exec(await redis.info('commandstats'));
   return { calls: Number(match?.[1] ?? 0), usec: Number(match?.[2] ?? 0) };
+}
+
+/** The units a sale has left, as Redis holds them (`prefix` is the deployment's key prefix). */
+async function remainingOf(redis: ReturnType<typeof createRedis>, prefix: string, saleId: string): Promise<number> {
+  return Number(await redis.hget(`${prefix}${saleKeys(saleId)[0]}`, 'remaining'));
 }
 
 /** The round's targets in turn, starting one further along each round. */
@@ -265,31 +271,33 @@ try {
     { name: 'ours, direct path off', env: { DIRECT_FETCH: 'false' }, saleId: peerSales[0]! },
     { name: 'ours, subgraph batching off', env: { SUBGRAPH_BATCHING: 'false' }, saleId: peerSales[1]! },
   ];
-  const sustainedTargets: { name: string; pid: number; url: string; body: string; authorizations?: string[] }[] = [
-    { name: OURS, pid: gateway.pid, url, body: CLAIM(bigSale), authorizations },
+  /** `saleId`: the sale whose claims a target's window makes (none for the row lock and the empty handler). */
+  const sustainedTargets: { name: string; pid: number; url: string; body: string; authorizations?: string[]; saleId?: string }[] = [
+    { name: OURS, pid: gateway.pid, url, body: CLAIM(bigSale), authorizations, saleId: bigSale },
   ];
   for (const peer of peers) {
     const running = await startGateway('ours', subgraphs.info, { MAX_WS_CONNECTIONS: '100', ...peer.env, ...gatewayLimits });
     peerGateways.push(running);
-    sustainedTargets.push({ name: peer.name, pid: running.pid, url: running.info.url, body: CLAIM(peer.saleId), authorizations });
+    sustainedTargets.push({ name: peer.name, pid: running.pid, url: running.info.url, body: CLAIM(peer.saleId), authorizations, saleId: peer.saleId });
   }
   sustainedTargets.push(
     { name: ROW_LOCK, pid: rowlockBig.pid, url: rowlockBig.url, body: '{}' },
-    { name: ENGINE, pid: engineBig.pid, url: engineBig.url, body: '{}' },
+    { name: ENGINE, pid: engineBig.pid, url: engineBig.url, body: '{}', saleId: engineBigSale },
     { name: EMPTY, pid: empty.pid, url: empty.url, body: '{}' },
   );
   const gatewayPids = new Set([gateway.pid, ...peerGateways.map((peer) => peer.pid)]);
-  // The targets whose claims run in Redis: the gateways and the engine.
-  const claimsInRedis = (pid: number) => gatewayPids.has(pid) || pid === engineBig.pid;
   redisStats = createRedis({ url: subgraphs.info.redisUrl, keyPrefix: '' });
-  const windows = new Map(sustainedTargets.map((target) => [target.name, [] as { load: MeasuredLoad; scriptCalls: number; scriptUsec: number }[]]));
+  const windows = new Map(sustainedTargets.map((target) => [target.name, [] as { load: MeasuredLoad; claims: number; scriptCalls: number; scriptUsec: number }[]]));
   for (let round = 0; round < rounds; round++) {
     for (const target of rotated(sustainedTargets, round)) {
       console.log(`round ${round + 1}/${rounds} sustained → ${target.name}`);
       const before = await scriptTime(redisStats);
+      const remainingBefore = target.saleId ? await remainingOf(redisStats, subgraphs.info.redisKeyPrefix, target.saleId) : 0;
       const load = await runLoad({ stages: [[{ url: target.url, body: target.body, ...(target.authorizations ? { authorizations: target.authorizations } : {}) }]], concurrency: clients, warmupMs: 2_000, durationMs }, [target.pid, subgraphs.pid]);
       const after = await scriptTime(redisStats);
-      windows.get(target.name)!.push({ load, scriptCalls: after.calls - before.calls, scriptUsec: after.usec - before.usec });
+      // Every claim of a window is granted (the sale is too big to sell out): the units it lost are its claims.
+      const claims = target.saleId ? remainingBefore - (await remainingOf(redisStats, subgraphs.info.redisKeyPrefix, target.saleId)) : 0;
+      windows.get(target.name)!.push({ load, claims, scriptCalls: after.calls - before.calls, scriptUsec: after.usec - before.usec });
       if (load.firstError) console.log(`  first error: ${load.firstError}`);
     }
   }
@@ -303,12 +311,15 @@ try {
     const measured = windows.get(target.name)!;
     const stats = summarize(measured.map((w) => w.load));
     const meanCpu = (pid: number) => measured.reduce((sum, w) => sum + (w.load.cpuPercent[pid] ?? 0), 0) / measured.length;
+    const claims = measured.reduce((sum, w) => sum + w.claims, 0);
     const scriptCalls = measured.reduce((sum, w) => sum + w.scriptCalls, 0);
-    // Averaged over warm-up and measurement alike (a per-call figure); claims are nearly all of the calls.
-    const redisUsPerScript = claimsInRedis(target.pid) && scriptCalls > 0 ? measured.reduce((sum, w) => sum + w.scriptUsec, 0) / scriptCalls : null;
+    // Over warm-up and measurement alike (per claim); claims are nearly all of the script calls.
+    const scriptUsec = measured.reduce((sum, w) => sum + w.scriptUsec, 0);
+    const redisUsPerClaim = claims > 0 ? scriptUsec / claims : null;
+    const claimsPerScript = claims > 0 && scriptCalls > 0 ? claims / scriptCalls : null;
     const throughGateway = gatewayPids.has(target.pid);
     const perRound = measured.map((_, round) => rate(target.name, round));
-    sustainedResults[target.name] = { ...stats, perRound, cpu: meanCpu(target.pid), subgraphsCpu: throughGateway ? meanCpu(subgraphs.pid) : null, redisUsPerScript };
+    sustainedResults[target.name] = { ...stats, perRound, cpu: meanCpu(target.pid), subgraphsCpu: throughGateway ? meanCpu(subgraphs.pid) : null, redisUsPerClaim, claimsPerScript };
     sustainedRows.push([
       target.name,
       clients,
@@ -319,13 +330,14 @@ try {
       stats.errors,
       meanCpu(target.pid),
       throughGateway ? meanCpu(subgraphs.pid) : null,
-      redisUsPerScript,
+      redisUsPerClaim,
+      claimsPerScript,
       stats.stealPercent,
     ]);
   }
   printTable(
     `time-sale sustained: ${clients} closed-loop clients, ${rounds} rounds x ${durationMs / 1000} s per target (claims/s and latencies over all rounds)`,
-    ['target', 'clients', 'claims/s', 'rounds claims/s', 'p50 ms', 'p99 ms', 'errors', 'server CPU %', 'subgraphs CPU %', 'Redis µs/script', 'steal %'],
+    ['target', 'clients', 'claims/s', 'rounds claims/s', 'p50 ms', 'p99 ms', 'errors', 'server CPU %', 'subgraphs CPU %', 'Redis µs/claim', 'claims/script', 'steal %'],
     sustainedRows,
   );
   // The ratios the targets are read from, round by round: each from windows measured minutes apart at most.

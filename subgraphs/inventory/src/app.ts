@@ -58,3 +58,4 @@ export function createApp(config: SubgraphConfig & Partial<InventorySettings>) {
 
 /** The claim engine on its own, for the time-sale benchmark's like-for-like baseline against a row lock. */
 export { TimeSaleClaimEngine } from './time-sale/time-sale-claim.service.js';
+export { saleKeys } from './time-sale/time-sale.keys.js';

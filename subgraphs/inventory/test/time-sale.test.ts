@@ -6,7 +6,7 @@ import { TimeSaleClaimEngine } from '../src/time-sale/time-sale-claim.service.js
 import { TimeSaleClaimRecord } from '../src/time-sale/time-sale-claim.entity.js';
 import { TimeSaleStreamConsumer } from '../src/time-sale/time-sale.consumer.js';
 import { TimeSale } from '../src/time-sale/time-sale.entity.js';
-import { saleKeys, STREAM_GROUP } from '../src/time-sale/time-sale.keys.js';
+import { saleKeys, STREAM_GROUP, timeSaleChannel } from '../src/time-sale/time-sale.keys.js';
 import { applyClaimEvent, applyClaimEvents, parseStreamEntry } from '../src/time-sale/time-sale.ledger.js';
 import { reconcileTimeSale } from '../src/time-sale/time-sale.state.js';
 import { SYSTEM_ACTOR } from '../src/stock/stock-actor.js';
@@ -202,6 +202,71 @@ describe('claimTimeSale', () => {
     expect(await services().engine.backlog(saleId)).toBe(1);
     // The same key from another member is another claim.
     expect((await claim(saleId, randomUUID(), 1, 'same-key')).id).not.toBe(answers[0].id);
+  });
+});
+
+describe('claims made together', () => {
+  /** The counts published on a sale's live channel while `act` runs, once `expected` have arrived. */
+  async function publishedDuring(saleId: string, expected: number, act: () => Promise<unknown>): Promise<number[]> {
+    const subscriber = inventory.app.redis.duplicate({ keyPrefix: '' });
+    const counts: number[] = [];
+    subscriber.on('message', (_channel: string, message: string) => counts.push(JSON.parse(message).remaining));
+    try {
+      await subscriber.subscribe(`${services().engine.options.channelPrefix}${timeSaleChannel(saleId)}`);
+      await act();
+      await eventually(() => expect(counts.length).toBeGreaterThanOrEqual(expected));
+      return counts;
+    } finally {
+      subscriber.disconnect();
+    }
+  }
+
+  it('are decided in one script call per sale, each in the order made, as if it had come alone', async () => {
+    const { engine } = services();
+    const a = (await newSale({ quantity: 5, perMemberLimit: 2 })).saleId;
+    const b = (await newSale({ quantity: 3, perMemberLimit: 5 })).saleId;
+    const [m1, m2, m3, m4] = Array.from({ length: 4 }, () => randomUUID());
+    const claimOf = (saleId: string, memberId: string, quantity: number, idempotencyKey: string = randomUUID()) =>
+      engine.claim({ saleId, memberId, quantity, idempotencyKey });
+    let outcomes: Awaited<ReturnType<typeof claimOf>>[] = [];
+    // All made in one turn of the event loop: one batch, split by sale.
+    const counts = await publishedDuring(a, 1, async () => {
+      outcomes = await Promise.all([
+        claimOf(a, m1!, 1, 'k1'),
+        claimOf(b, m1!, 1),
+        claimOf(a, m1!, 1, 'k1'), // the same key again: the first claim, not another
+        claimOf(a, m1!, 2), // over the limit of 2 with the unit already held
+        claimOf(b, m2!, 1),
+        claimOf(a, m2!, 2),
+        claimOf(a, m3!, 2), // the last 2 units
+        claimOf(b, m3!, 1),
+        claimOf(a, m4!, 1),
+        claimOf(b, m4!, 1),
+      ]);
+    });
+    expect(outcomes.map((outcome) => outcome.kind)).toEqual([
+      'CLAIMED', 'CLAIMED', 'CLAIMED', 'LIMIT_EXCEEDED', 'CLAIMED', 'CLAIMED', 'CLAIMED', 'CLAIMED', 'SOLD_OUT', 'SOLD_OUT',
+    ]);
+    const [first, , replay] = outcomes as Extract<(typeof outcomes)[number], { kind: 'CLAIMED' }>[];
+    expect(replay).toMatchObject({ claimId: first!.claimId, replayed: true });
+    expect(outcomes[3]).toEqual({ kind: 'LIMIT_EXCEEDED', held: 1 });
+    expect(outcomes.slice(5, 7).map((outcome) => outcome.kind === 'CLAIMED' && outcome.remaining)).toEqual([2, 0]);
+    expect(outcomes[8]).toEqual({ kind: 'SOLD_OUT', remaining: 0 });
+    // One publish of the sale's count per script call: per claim, sale A would have published three times.
+    expect(counts).toEqual([0]);
+    expect((await engine.readSale(a))!.remaining).toBe(0);
+    expect((await engine.readSale(b))!.remaining).toBe(0);
+    expect(Object.fromEntries(await engine.memberTotals(a))).toEqual({ [m1!]: 1, [m2!]: 2, [m3!]: 2 });
+    expect(await engine.backlog(a)).toBe(3);
+    expect(await engine.backlog(b)).toBe(3);
+  });
+
+  it('go to Redis at most 100 to a script call', async () => {
+    const { saleId } = await newSale({ quantity: 1_000, perMemberLimit: 1_000 });
+    const counts = await publishedDuring(saleId, 3, () =>
+      Promise.all(Array.from({ length: 250 }, () => services().engine.claim({ saleId, memberId: randomUUID(), quantity: 1, idempotencyKey: randomUUID() }))),
+    );
+    expect(counts).toEqual([900, 800, 750]);
   });
 });
 

@@ -1,3 +1,4 @@
+import DataLoader from 'dataloader';
 import type { Cluster, Redis } from 'ioredis';
 import type { TimeSaleClaimStatus } from './time-sale-claim.entity.js';
 import { newClaimId, rateLimitKey, rebuildLockKey, saleIdOfClaim, saleKeys, STREAM_GROUP } from './time-sale.keys.js';
@@ -80,6 +81,38 @@ export type LoadOutcome = 'LOADED' | 'PRESENT' | 'LOCK_LOST';
 
 const loadOutcome = (reply: unknown): LoadOutcome => (Number(reply) === 1 ? 'LOADED' : Number(reply) === 0 ? 'PRESENT' : 'LOCK_LOST');
 
+export interface ClaimInput {
+  saleId: string;
+  memberId: string;
+  quantity: number;
+  idempotencyKey: string;
+}
+
+/** The most claims one script call decides: Redis serves nothing else while a script runs. */
+const MAX_CLAIMS_PER_SCRIPT = 100;
+
+/** One claim's reply from the claim script. */
+function claimOutcome([code, a, b, c, d, e]: (string | number)[]): ClaimOutcome {
+  switch (code) {
+    case 'CLAIMED':
+      return { kind: 'CLAIMED', claimId: String(a), quantity: Number(b), expiresAt: new Date(Number(c)), replayed: d === 1, remaining: Number(e) };
+    case 'SOLD_OUT':
+      return { kind: 'SOLD_OUT', remaining: Number(a) };
+    case 'NOT_STARTED':
+      return { kind: 'NOT_STARTED', startsAt: new Date(Number(a)) };
+    case 'ENDED':
+      return { kind: 'ENDED' };
+    case 'LIMIT_EXCEEDED':
+      return { kind: 'LIMIT_EXCEEDED', held: Number(a) };
+    case 'SALE_PAUSED':
+      return { kind: 'SALE_PAUSED' };
+    case 'RATE_LIMITED':
+      return { kind: 'RATE_LIMITED', retryAfterMs: Math.max(0, Number(a)) };
+    default:
+      throw new Error(`Unexpected claim reply ${String(code)}`);
+  }
+}
+
 const toClaim = (id: string, saleId: string, stored: StoredClaim): ClaimState => ({
   id,
   saleId,
@@ -99,6 +132,12 @@ const toClaim = (id: string, saleId: string, stored: StoredClaim): ClaimState =>
  */
 export class TimeSaleClaimEngine {
   readonly redis: TimeSaleRedis;
+  /** Batches claims (no caching: every claim is decided); the batch is sent once this turn's I/O and promises are done. */
+  private readonly claims = new DataLoader<ClaimInput, ClaimOutcome, ClaimInput>((inputs) => this.claimBatches(inputs), {
+    cache: false,
+    maxBatchSize: MAX_CLAIMS_PER_SCRIPT,
+    batchScheduleFn: (send) => setImmediate(send),
+  });
 
   constructor(
     redis: Redis | Cluster,
@@ -107,39 +146,48 @@ export class TimeSaleClaimEngine {
     this.redis = defineTimeSaleScripts(redis);
   }
 
-  async claim(input: { saleId: string; memberId: string; quantity: number; idempotencyKey: string }): Promise<ClaimOutcome> {
-    const { saleId, memberId } = input;
-    const reply: (string | number)[] = await this.redis.tsClaim(
-      ...saleKeys(saleId),
-      rateLimitKey(saleId, memberId),
-      this.options.channelPrefix,
-      memberId,
-      input.quantity,
-      input.idempotencyKey,
-      newClaimId(saleId),
-      this.options.holdMs,
-      this.options.rateLimit,
-      this.options.rateWindowMs,
+  /** A batch's claims sale by sale (each sale's keys may live on another Cluster node); a failed call fails its sale's claims. */
+  private async claimBatches(inputs: readonly ClaimInput[]): Promise<(ClaimOutcome | Error)[]> {
+    const bySale = new Map<string, { input: ClaimInput; index: number }[]>();
+    inputs.forEach((input, index) => {
+      const entries = bySale.get(input.saleId);
+      if (entries) entries.push({ input, index });
+      else bySale.set(input.saleId, [{ input, index }]);
+    });
+    const outcomes: (ClaimOutcome | Error)[] = new Array(inputs.length);
+    await Promise.all(
+      [...bySale].map(async ([saleId, entries]) => {
+        try {
+          const replies = await this.claimBatch(saleId, entries.map(({ input }) => input));
+          entries.forEach(({ index }, i) => (outcomes[index] = replies[i] ?? new Error('The claim script answered fewer claims than it was sent.')));
+        } catch (error) {
+          const failure = error instanceof Error ? error : new Error(String(error));
+          for (const { index } of entries) outcomes[index] = failure;
+        }
+      }),
     );
-    const [code, a, b, c, d, e] = reply;
-    switch (code) {
-      case 'CLAIMED':
-        return { kind: 'CLAIMED', claimId: String(a), quantity: Number(b), expiresAt: new Date(Number(c)), replayed: d === 1, remaining: Number(e) };
-      case 'SOLD_OUT':
-        return { kind: 'SOLD_OUT', remaining: Number(a) };
-      case 'NOT_STARTED':
-        return { kind: 'NOT_STARTED', startsAt: new Date(Number(a)) };
-      case 'ENDED':
-        return { kind: 'ENDED' };
-      case 'LIMIT_EXCEEDED':
-        return { kind: 'LIMIT_EXCEEDED', held: Number(a) };
-      case 'SALE_PAUSED':
-        return { kind: 'SALE_PAUSED' };
-      case 'RATE_LIMITED':
-        return { kind: 'RATE_LIMITED', retryAfterMs: Math.max(0, Number(a)) };
-      default:
-        throw new Error(`Unexpected claim reply ${String(code)}`);
+    return outcomes;
+  }
+
+  /**
+   * Decides a claim. Claims made in the same turn of the event loop (a gateway's batch of calls, a burst) go to Redis
+   * together, one script call per sale, and are decided one after another in the order they were made.
+   */
+  claim(input: ClaimInput): Promise<ClaimOutcome> {
+    return this.claims.load(input);
+  }
+
+  /** One script call for a batch of claims on one sale; its replies in the claims' order. */
+  private async claimBatch(saleId: string, inputs: readonly ClaimInput[]): Promise<ClaimOutcome[]> {
+    const { channelPrefix, holdMs, rateLimit, rateWindowMs } = this.options;
+    const keys = saleKeys(saleId);
+    const args: (string | number)[] = [channelPrefix, holdMs, rateLimit, rateWindowMs];
+    for (const input of inputs) {
+      keys.push(rateLimitKey(saleId, input.memberId));
+      args.push(input.memberId, input.quantity, input.idempotencyKey, newClaimId(saleId));
     }
+    const replies: (string | number)[][] = await this.redis.tsClaim(keys.length, ...keys, ...args);
+    return replies.map(claimOutcome);
   }
 
   /** Gives a HELD claim's units back (a checkout that gave up); returns the claim's status afterwards. */

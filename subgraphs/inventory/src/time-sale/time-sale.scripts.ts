@@ -5,7 +5,8 @@ const source = (name: string) => readFileSync(new URL(`./lua/${name}.lua`, impor
 
 /** The scripts of the claim engine; each is the shared prelude (`common.lua`) plus its own body. */
 const SCRIPTS = {
-  tsClaim: { file: 'claim', keys: 7 },
+  // Six sale keys, then one attempt counter per claim of the batch: the caller passes the number of keys first.
+  tsClaim: { file: 'claim', keys: undefined },
   tsRelease: { file: 'release', keys: 6 },
   tsExpire: { file: 'expire', keys: 6 },
   tsConsume: { file: 'consume', keys: 6 },
@@ -31,7 +32,7 @@ let compiled: Record<string, string> | undefined;
 export function defineTimeSaleScripts(redis: Redis | Cluster): TimeSaleRedis {
   compiled ??= Object.fromEntries(Object.entries(SCRIPTS).map(([name, { file }]) => [name, `${source('common')}\n${source(file)}`]));
   for (const [name, { keys }] of Object.entries(SCRIPTS)) {
-    if (!(name in redis)) redis.defineCommand(name, { numberOfKeys: keys, lua: compiled[name]! });
+    if (!(name in redis)) redis.defineCommand(name, { ...(keys === undefined ? {} : { numberOfKeys: keys }), lua: compiled[name]! });
   }
   return redis as TimeSaleRedis;
 }

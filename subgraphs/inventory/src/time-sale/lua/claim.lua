@@ -1,45 +1,68 @@
--- claimTimeSale, decided in one step. KEYS[7] is the member's attempt counter ts:{id}:rl:<memberId>.
--- ARGV: prefix, memberId, quantity, idempotencyKey, newClaimId, holdMs, rateLimit, rateWindowMs
--- Returns {'CLAIMED', claimId, quantity, expiresAt, replayed(0|1), remaining} or {code, detail}.
-local member = ARGV[2]
-local qty = tonumber(ARGV[3])
-local idem_field = member .. ':' .. ARGV[4]
+-- claimTimeSale for a batch of claims on one sale, each decided in turn as if it had come alone, all in one step.
+-- KEYS[6 + i] is claim i's member attempt counter ts:{id}:rl:<memberId>.
+-- ARGV: prefix, holdMs, rateLimit, rateWindowMs, then four per claim: memberId, quantity, idempotencyKey, newClaimId.
+-- Returns one reply per claim: {'CLAIMED', claimId, quantity, expiresAt, replayed(0|1), remaining} or {code, detail}.
+-- A batch costs Redis one script call, one read of the sale and one publish of its count, however many claims it
+-- holds: one script per claim spent a third of its time publishing, and one sale's claims are bound to one shard.
+local hold_ms = tonumber(ARGV[2])
+local rate_limit = tonumber(ARGV[3])
+local count = (#ARGV - 4) / 4
+local replies = {}
 
 -- A sale without its hash has no state (lost, or its rebuild is still writing claims): nothing is decided, not
 -- even a replay.
 local sale = redis.call('HMGET', KEYS[1], 'status', 'startsAt', 'endsAt', 'remaining', 'perMemberLimit')
-if not sale[1] then return { 'SALE_PAUSED', 0 } end
-
--- The same key answers with the first claim, without counting as another attempt.
-local existing = redis.call('HGET', KEYS[3], idem_field)
-if existing then
-  local claim = cjson.decode(redis.call('HGET', KEYS[4], existing))
-  return { 'CLAIMED', existing, claim.q, tostring(claim.e), 1, tonumber(sale[4]) }
+if not sale[1] then
+  for i = 1, count do replies[i] = { 'SALE_PAUSED', 0 } end
+  return replies
 end
-
-local rate_limit = tonumber(ARGV[7])
-if rate_limit > 0 then
-  local attempts = redis.call('INCR', KEYS[7])
-  if attempts == 1 then redis.call('PEXPIRE', KEYS[7], ARGV[8]) end
-  if attempts > rate_limit then return { 'RATE_LIMITED', redis.call('PTTL', KEYS[7]) } end
-end
-
-if sale[1] == 'CANCELLED' then return { 'ENDED', sale[3] } end
-local now = now_ms()
-if now < tonumber(sale[2]) then return { 'NOT_STARTED', sale[2] } end
-if now >= tonumber(sale[3]) then return { 'ENDED', sale[3] } end
+local starts_at = tonumber(sale[2])
+local ends_at = tonumber(sale[3])
 local remaining = tonumber(sale[4])
-if remaining < qty then return { 'SOLD_OUT', remaining } end
-local held = tonumber(redis.call('HGET', KEYS[2], member) or '0')
-if held + qty > tonumber(sale[5]) then return { 'LIMIT_EXCEEDED', held } end
+local per_member = tonumber(sale[5])
+local now = now_ms()
+local taken = 0
 
-local id = ARGV[5]
-local claim = { m = member, q = qty, s = 'HELD', e = now + tonumber(ARGV[6]), k = ARGV[4], c = now }
-remaining = redis.call('HINCRBY', KEYS[1], 'remaining', -qty)
-redis.call('HINCRBY', KEYS[2], member, qty)
-redis.call('HSET', KEYS[3], idem_field, id)
-redis.call('HSET', KEYS[4], id, cjson.encode(claim))
-redis.call('ZADD', KEYS[5], claim.e, id)
-append_event('CLAIMED', id, claim, now)
-publish_sale(ARGV[1], now)
-return { 'CLAIMED', id, qty, tostring(claim.e), 0, remaining }
+local function claim_one(i, member, qty, key, id)
+  local idem_field = member .. ':' .. key
+  -- The same key answers with the first claim, without counting as another attempt.
+  local existing = redis.call('HGET', KEYS[3], idem_field)
+  if existing then
+    local claim = cjson.decode(redis.call('HGET', KEYS[4], existing))
+    return { 'CLAIMED', existing, claim.q, tostring(claim.e), 1, remaining }
+  end
+
+  if rate_limit > 0 then
+    local counter = KEYS[6 + i]
+    local attempts = redis.call('INCR', counter)
+    if attempts == 1 then redis.call('PEXPIRE', counter, ARGV[4]) end
+    if attempts > rate_limit then return { 'RATE_LIMITED', redis.call('PTTL', counter) } end
+  end
+
+  if sale[1] == 'CANCELLED' then return { 'ENDED', sale[3] } end
+  if now < starts_at then return { 'NOT_STARTED', sale[2] } end
+  if now >= ends_at then return { 'ENDED', sale[3] } end
+  if remaining < qty then return { 'SOLD_OUT', remaining } end
+  local held = tonumber(redis.call('HGET', KEYS[2], member) or '0')
+  if held + qty > per_member then return { 'LIMIT_EXCEEDED', held } end
+
+  local claim = { m = member, q = qty, s = 'HELD', e = now + hold_ms, k = key, c = now }
+  remaining = remaining - qty
+  taken = taken + qty
+  redis.call('HINCRBY', KEYS[2], member, qty)
+  redis.call('HSET', KEYS[3], idem_field, id)
+  redis.call('HSET', KEYS[4], id, cjson.encode(claim))
+  redis.call('ZADD', KEYS[5], claim.e, id)
+  append_event('CLAIMED', id, claim, now)
+  return { 'CLAIMED', id, qty, tostring(claim.e), 0, remaining }
+end
+
+for i = 1, count do
+  local at = 4 + (i - 1) * 4
+  replies[i] = claim_one(i, ARGV[at + 1], tonumber(ARGV[at + 2]), ARGV[at + 3], ARGV[at + 4])
+end
+if taken > 0 then
+  redis.call('HINCRBY', KEYS[1], 'remaining', -taken)
+  publish_sale(ARGV[1], now)
+end
+return replies
