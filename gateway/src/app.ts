@@ -26,6 +26,7 @@ import { registerRedisMetrics, serveMetrics } from '@commerce/kit/metrics';
 import { Observability, type ObservabilityOptions } from '@commerce/kit/telemetry';
 import express from 'express';
 import { createAccessTokenVerifier } from './auth/access-token-verifier.js';
+import { EndedSessions } from './auth/ended-sessions.js';
 import type { GatewayConfig, SubgraphName } from './config.js';
 import type { GatewayContext } from './context.js';
 import { GatewayMetrics } from './metrics/gateway-metrics.js';
@@ -118,7 +119,13 @@ export async function createGatewayApp(config: GatewayConfig, options: Observabi
   // Auto-pipelined (createRedis): the session checks of concurrent requests go out as one write instead of one each.
   const redis = observability.traceRedis(createRedis({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX }), 'sessions');
   registerRedisMetrics(metrics.registry, { sessions: () => redis });
-  const tokens = createAccessTokenVerifier({ jwksUrl: config.membersJwksUrl, redis });
+  const endedSessions =
+    config.SESSION_CHECK === 'memory'
+      ? new EndedSessions({ redis, channelPrefix: config.REDIS_KEY_PREFIX, log: (message) => observability.logger.warn(message) })
+      : undefined;
+  // Should it fail to read the set (Redis away at start), every session is checked in Redis until it does.
+  await endedSessions?.start().catch((error: unknown) => observability.logger.warn({ err: error }, 'ended sessions not read; checking sessions in Redis'));
+  const tokens = createAccessTokenVerifier({ jwksUrl: config.membersJwksUrl, redis, endedSessions });
   const trusted = config.TRUSTED_DOCUMENTS ? TrustedDocuments.fromFile(config.TRUSTED_DOCUMENTS) : undefined;
   // The plugins that see each request, on Apollo Server's path and on the direct path alike.
   const requestPlugins = [
@@ -237,6 +244,7 @@ export async function createGatewayApp(config: GatewayConfig, options: Observabi
         await websockets.close();
         await hub.dispose();
         await upstreams.close();
+        await endedSessions?.close();
         await apollo.stop();
         await Promise.all([...dataSources.values()].map((source) => source.close()));
         await Promise.allSettled([redis.quit(), metricsServer.close()]);

@@ -32,6 +32,11 @@ export function readGatewayConfig(env: Record<string, string | undefined> = proc
       /** Session liveness lives in Redis under the members subgraph's key prefix. */
       REDIS_URL: z.url().default('redis://127.0.0.1:6379/0'),
       REDIS_KEY_PREFIX: z.string().default('commerce:'),
+      /**
+       * How a request's device session is checked: `memory` against the ended sessions members announces (ended-sessions.ts),
+       * asking Redis only where memory may be missing one; `redis` asks Redis (`session:<sid>`) on every request.
+       */
+      SESSION_CHECK: z.enum(['memory', 'redis']).default('memory'),
       /** Events about one thing (a variant) closer together than this reach subscribers merged; the latest always arrives. */
       SUBSCRIPTION_COALESCE_MS: z.coerce.number().int().min(0).default(50),
       MAX_WS_CONNECTIONS: z.coerce.number().int().min(1).default(20_000),

@@ -6,8 +6,9 @@
  * sold out, errors, oversell (must be 0), p50/p99, wall time. Sustained: BENCH_TS_CLIENTS (500) closed-loop clients
  * for BENCH_DURATION_S (10) against a sale too big to sell out: claims/s. Buyers are the demo customers plus
  * BENCH_TS_MEMBERS (20) signed-up members, in turn, each claim with its own idempotency key. The sustained table also
- * has our gateway with its direct path off (DIRECT_FETCH=false) and with its subgraph batching off
- * (SUBGRAPH_BATCHING=false), to show what each buys in the same run.
+ * has our gateway with its direct path off (DIRECT_FETCH=false), with its subgraph batching off
+ * (SUBGRAPH_BATCHING=false) and with its session check in Redis (SESSION_CHECK=redis), to show what each buys in the
+ * same run.
  *
  * Everything runs in BENCH_ROUNDS (3) interleaved rounds, each with fresh sales, the targets' order rotating from
  * round to round: the host's speed drifts by tens of percent from minute to minute, so a ratio is only read from
@@ -98,13 +99,13 @@ try {
   const gatewayLimits: Record<string, string> = process.env.BENCH_TS_RATE_LIMIT === '1' ? { RATE_LIMITS: 'signUp:address=0,logIn:address=0' } : {};
   // BENCH_CPU_PROF=1: profile our gateway and the subgraphs (files in bench/results/profiles).
   const profile = process.env.BENCH_CPU_PROF === '1' ? ['--cpu-prof', '--cpu-prof-dir', join(benchDir, 'results/profiles')] : [];
-  // Four variants for the big sales (one per gateway, one for the engine), then two per round for its burst sales
+  // Five variants for the big sales (one per gateway, one for the engine), then two per round for its burst sales
   // (ours and the engine's).
-  const variantsPerProduct = 4 + 2 * rounds;
+  const variantsPerProduct = 5 + 2 * rounds;
   subgraphs = await startSubgraphs('bench_timesale', { stores: 1, productsPerStore: 1, variantsPerProduct, initialStock: BIG + units }, limit, profile);
   gateway = await startGateway('ours', subgraphs.info, { MAX_WS_CONNECTIONS: '100', ...gatewayLimits }, profile);
   const url = gateway.info.url;
-  const [bigVariant, engineBigVariant, directOffVariant, batchingOffVariant, ...burstVariants] = subgraphs.info.seeded.variants;
+  const [bigVariant, engineBigVariant, directOffVariant, batchingOffVariant, sessionCheckVariant, ...burstVariants] = subgraphs.info.seeded.variants;
 
   // Buyers: the demo customers and a few new members, logged in through the gateway.
   const emails = ['alice@demo.commerce', 'bob@demo.commerce'];
@@ -134,7 +135,7 @@ try {
   };
   const bigSale = await createSale(bigVariant, BIG);
   const engineBigSale = await createSale(engineBigVariant, BIG);
-  const peerSales = [await createSale(directOffVariant, BIG), await createSale(batchingOffVariant, BIG)];
+  const peerSales = [await createSale(directOffVariant, BIG), await createSale(batchingOffVariant, BIG), await createSale(sessionCheckVariant, BIG)];
   const burstSales = await mapLimit([...Array(rounds).keys()], 1, async (round) => ({
     ours: await createSale(burstVariants[2 * round], units),
     engine: await createSale(burstVariants[2 * round + 1], units),
@@ -266,10 +267,12 @@ try {
   const rowlockBig = await startBaseline('rowlock', database, ROW_LOCK_BIG);
   const engineBig = await engineOn(engineBigSale);
   // Our gateway again with one of its paths off: the direct path (every claim through Apollo Server and the plan
-  // executor), or the batching of subgraph calls (every claim its own HTTP request to inventory).
+  // executor), the batching of subgraph calls (every claim its own HTTP request to inventory), or the session check
+  // from memory (a Redis call per claim).
   const peers: { name: string; env: Record<string, string>; saleId: string }[] = [
     { name: 'ours, direct path off', env: { DIRECT_FETCH: 'false' }, saleId: peerSales[0]! },
     { name: 'ours, subgraph batching off', env: { SUBGRAPH_BATCHING: 'false' }, saleId: peerSales[1]! },
+    { name: 'ours, session check in Redis', env: { SESSION_CHECK: 'redis' }, saleId: peerSales[2]! },
   ];
   /** `saleId`: the sale whose claims a target's window makes (none for the row lock and the empty handler). */
   const sustainedTargets: { name: string; pid: number; url: string; body: string; authorizations?: string[]; saleId?: string }[] = [

@@ -2,6 +2,7 @@ import type { Viewer } from '@commerce/kit/http';
 import { GraphQLError } from 'graphql';
 import type { Redis } from 'ioredis';
 import { createRemoteJWKSet, errors as joseErrors, type JWTPayload, jwtVerify } from 'jose';
+import type { EndedSessions } from './ended-sessions.js';
 
 /** The claims the members subgraph puts in an access token. */
 interface AccessTokenClaims extends JWTPayload {
@@ -20,15 +21,17 @@ export interface AccessTokenVerifierOptions {
   jwksUrl: string;
   /** Shares the members subgraph's key prefix: `session:<sid>` exists while that device session is alive. */
   redis: Redis;
+  /** The ended sessions held in memory; without them (or where they cannot tell) Redis is asked. */
+  endedSessions?: EndedSessions;
 }
 
 /**
  * Verifies a member's access token once per request (or per WebSocket connection): the EdDSA signature
  * against members' JWKS (cached; refetched when a new key id appears), issuer, audience and expiry, and
- * then that the device session is still alive in Redis, so logging out takes effect at once rather than
- * when the token expires.
+ * then that the device session has not ended (in memory, else in Redis), so logging out takes effect at once
+ * rather than when the token expires.
  */
-export function createAccessTokenVerifier({ jwksUrl, redis }: AccessTokenVerifierOptions) {
+export function createAccessTokenVerifier({ jwksUrl, redis, endedSessions }: AccessTokenVerifierOptions) {
   const jwks = createRemoteJWKSet(new URL(jwksUrl), { cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000 });
   // A token's signature never changes: verify it once (jose verifies EdDSA through WebCrypto, a tenth of the
   // gateway's CPU under load) and remember its claims until it expires. The session check below still runs on
@@ -47,7 +50,8 @@ export function createAccessTokenVerifier({ jwksUrl, redis }: AccessTokenVerifie
 
   async function verifyToken(token: string): Promise<Viewer & { expiresAt: number }> {
     const claims = await verifySignature(token);
-    if ((await redis.exists(`session:${claims.sid}`)) === 0) throw unauthenticated('The session has ended; log in again.');
+    const ended = endedSessions?.ended(claims.sid, claims.iat) ?? (await redis.exists(`session:${claims.sid}`)) === 0;
+    if (ended) throw unauthenticated('The session has ended; log in again.');
     return {
       memberId: claims.sub,
       roles: claims.roles,

@@ -7,6 +7,7 @@ export * from './errors/format-error.js';
 export * from './errors/graphql-errors.js';
 export * from './server/http-errors.js';
 export * from './server/http-listener.js';
+export * from './identity/ended-sessions.js';
 export * from './identity/identity-headers.js';
 export * from './identity/viewer.js';
 export * from './server/graphql-http-handler.js';

@@ -18,6 +18,7 @@ export * from './server/subgraph-definition.js';
 export * from './server/subgraph-schema.js';
 export * from './db/schema-diff.js';
 export * from './identity/authorization.js';
+export * from './identity/ended-sessions.js';
 export * from './identity/identity-headers.js';
 export * from './identity/viewer.js';
 export * from './outbox/outbox-message.entity.js';

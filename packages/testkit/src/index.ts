@@ -8,3 +8,4 @@ export * from './prometheus.js';
 export * from './eventually.js';
 export * from './otlp-receiver.js';
 export * from './log-capture.js';
+export * from './redis-server.js';

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { asMember, graphqlData, graphqlRequest } from '@commerce/testkit';
+import { asMember, graphqlData, graphqlRequest, type RedisServerProcess, startRedisServer } from '@commerce/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TimeSale } from '../src/time-sale/time-sale.entity.js';
 import { eventually, openTimeSale, type RunningInventory, startInventory } from './support/inventory-harness.js';
-import { type RedisServerProcess, startRedisServer } from './support/redis-server.js';
 
 let redis: RedisServerProcess;
 let inventory: RunningInventory;

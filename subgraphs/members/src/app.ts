@@ -70,3 +70,6 @@ export function createApp(config: SubgraphConfig & Partial<MembersSettings>) {
   const hasher = new PasswordHasher(full.PASSWORD_HASH_COST);
   return createSubgraphApp({ ...membersSubgraph, seedDemo: (em) => seedMembers(em, hasher) }, full);
 }
+
+/** How members ends device sessions in Redis and announces it; the gateway's tests drive it beside their side. */
+export { SessionLiveness } from './session/session-liveness.js';

@@ -32,7 +32,11 @@ export async function createMembersServices({ redis, config, logger }: SubgraphR
       accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
       warn: logTo(logger, 'warn'),
     }),
-    liveness: new SessionLiveness(redis, config.REFRESH_TOKEN_TTL_SECONDS),
+    liveness: new SessionLiveness(redis, {
+      ttlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
+      accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+      channelPrefix: config.REDIS_KEY_PREFIX,
+    }),
     throttle: new LoginThrottle(redis, {
       maxFailuresPerAccount: config.LOGIN_MAX_FAILURES_PER_ACCOUNT,
       maxFailuresPerAddress: config.LOGIN_MAX_FAILURES_PER_ADDRESS,

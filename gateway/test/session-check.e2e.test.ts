@@ -1,0 +1,53 @@
+import { graphqlRequest, type RedisServerProcess, startRedisServer } from '@commerce/testkit';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningSupergraph, startSupergraph } from './supergraph-harness.js';
+
+/**
+ * The session check of every request, through the gateway, on a Redis of the test's own (so its command counts are
+ * this supergraph's alone): by default from the ended sessions held in memory, without a Redis call per request;
+ * SESSION_CHECK=redis asks Redis each time. Either way a log-out ends the session's access tokens at once.
+ */
+let redis: RedisServerProcess;
+let supergraph: RunningSupergraph;
+let stats: Redis;
+
+beforeAll(async () => {
+  redis = await startRedisServer();
+  supergraph = await startSupergraph('session-check', { REDIS_URL: redis.url }, { REDIS_URL: redis.url });
+  stats = new Redis(redis.url);
+}, 120_000);
+afterAll(async () => {
+  stats?.disconnect();
+  await supergraph?.close();
+  await redis?.stop();
+});
+
+const existsCalls = async () => Number(/cmdstat_exists:calls=(\d+)/.exec(await stats.info('commandstats'))?.[1] ?? 0);
+const me = (url: string, token: string) => graphqlRequest(url, '{ me { email } }', {}, { authorization: `Bearer ${token}` });
+
+describe('the session check', () => {
+  it('costs no Redis call per request, and still ends a session at its log-out', async () => {
+    const token = await supergraph.logIn('alice@demo.commerce');
+    const before = await existsCalls();
+    for (let i = 0; i < 20; i++) expect((await me(supergraph.gatewayUrl, token)).data.me.email).toBe('alice@demo.commerce');
+    expect((await existsCalls()) - before).toBe(0);
+
+    const logOut = await graphqlRequest(supergraph.gatewayUrl, 'mutation { logOut }', {}, { authorization: `Bearer ${token}` });
+    expect(logOut.errors).toBeUndefined();
+    const after = await me(supergraph.gatewayUrl, token);
+    expect(after.status).toBe(401);
+    expect(after.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('asks Redis on every request with SESSION_CHECK=redis, with the same answers', async () => {
+    const peer = await supergraph.startGateway({ SESSION_CHECK: 'redis' });
+    const token = await supergraph.logIn('bob@demo.commerce');
+    const before = await existsCalls();
+    for (let i = 0; i < 20; i++) expect((await me(peer.url, token)).data.me.email).toBe('bob@demo.commerce');
+    expect((await existsCalls()) - before).toBeGreaterThanOrEqual(20);
+
+    await graphqlRequest(peer.url, 'mutation { logOut }', {}, { authorization: `Bearer ${token}` });
+    for (const url of [peer.url, supergraph.gatewayUrl]) expect((await me(url, token)).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+});
