@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { ENDED_SESSIONS_KEY, wholeSinceMark } from '@commerce/kit';
 import { SessionLiveness } from '@commerce/members';
 import { eventually, type RedisServerProcess, startRedisServer } from '@commerce/testkit';
 import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { EndedSessions } from '../src/auth/ended-sessions.js';
 
 /**
@@ -10,6 +11,7 @@ import { EndedSessions } from '../src/auth/ended-sessions.js';
  * persistence to lose everything). `ended` answers true or false from memory, or undefined where Redis must be asked.
  */
 const PREFIX = 'test-ended:';
+const HEARTBEAT_MS = 200;
 let server: RedisServerProcess;
 const clients: Redis[] = [];
 const gateways: EndedSessions[] = [];
@@ -17,21 +19,26 @@ const gateways: EndedSessions[] = [];
 beforeAll(async () => {
   server = await startRedisServer();
 });
+// A deployment that has run for an hour: the set is whole from then.
+beforeEach(async () => {
+  await connect().flushall();
+  await connect().zadd(ENDED_SESSIONS_KEY, '+inf', wholeSinceMark(Date.now() - 3_600_000));
+});
 afterEach(async () => {
   await Promise.all(gateways.splice(0).map((gateway) => gateway.close()));
   for (const client of clients.splice(0)) client.disconnect();
 });
 afterAll(() => server?.stop());
 
-const connect = () => {
+function connect() {
   const client = new Redis(server.url, { keyPrefix: PREFIX, maxRetriesPerRequest: 1 });
   client.on('error', () => {}); // refused while the server restarts
   clients.push(client);
   return client;
-};
+}
 const members = () => new SessionLiveness(connect(), { ttlSeconds: 3_600, accessTokenTtlSeconds: 900, channelPrefix: PREFIX });
 const startGateway = async () => {
-  const gateway = new EndedSessions({ redis: connect(), channelPrefix: PREFIX });
+  const gateway = new EndedSessions({ redis: connect(), channelPrefix: PREFIX, heartbeatMs: HEARTBEAT_MS });
   gateways.push(gateway);
   await gateway.start();
   return gateway;
@@ -46,7 +53,7 @@ describe('ended sessions in the gateway', () => {
     await liveness.end([before]);
 
     const gateway = await startGateway();
-    const issuedAt = nowSeconds() + 1;
+    const issuedAt = nowSeconds();
     expect(gateway.ended(before, issuedAt)).toBe(true);
     expect(gateway.ended(after, issuedAt)).toBe(false);
     expect(gateway.ended(alive, issuedAt)).toBe(false);
@@ -54,33 +61,69 @@ describe('ended sessions in the gateway', () => {
     await liveness.end([after]);
     await eventually(() => expect(gateway.ended(after, issuedAt)).toBe(true));
     expect(gateway.ended(alive, issuedAt)).toBe(false);
-    // Members deleted the records the strict check reads, in the same step.
+    // Members deleted the records the check in Redis reads, in the same step.
     expect(await connect().exists(SessionLiveness.key(before), SessionLiveness.key(after), SessionLiveness.key(alive))).toBe(1);
   });
 
-  it('asks Redis while its subscription is down, and for tokens older than a set Redis lost', async () => {
+  it('asks Redis while Redis is away, with no mark, and for tokens issued before the mark of a set Redis lost', async () => {
     const liveness = members();
-    const [endedEarly, lost] = [randomUUID(), randomUUID()];
+    const [endedEarly, other] = [randomUUID(), randomUUID()];
     const gateway = await startGateway();
-    // A token issued after the set became whole (iat has whole seconds), and a session ended after.
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
     const oldToken = nowSeconds();
     await liveness.end([endedEarly]);
     await eventually(() => expect(gateway.ended(endedEarly, oldToken)).toBe(true));
-    expect(gateway.ended(lost, oldToken)).toBe(false);
 
-    // Redis restarts without persistence: the set and its sentinel are gone.
+    // Redis restarts without persistence: the set and its mark are gone.
     await server.stop();
-    await eventually(() => expect(gateway.ended(lost, oldToken)).toBeUndefined());
+    await eventually(() => expect(gateway.ended(other, oldToken)).toBeUndefined());
     await server.start();
-    await eventually(() => expect(gateway.ended(lost, nowSeconds() + 1)).toBe(false), 10_000);
-    // An ending from before the loss might be unknown here: tokens issued before it are checked in Redis.
-    expect(gateway.ended(lost, oldToken)).toBeUndefined();
-    // What it learned before the loss it still knows. A gateway started after the loss never learned it: it asks
-    // Redis for tokens from before the loss too, and trusts the set for tokens issued since.
-    expect(gateway.ended(endedEarly, nowSeconds() + 1)).toBe(true);
+    await gateway.sync();
+    // Read again, the set has no mark: nothing can be told from memory, for any token.
+    const newToken = nowSeconds() + 60; // issued well after any mark made from now on
+    expect(gateway.ended(other, newToken)).toBeUndefined();
+
+    // Members' next ending marks the set whole from then (its connection may still be coming back).
+    await eventually(() => liveness.end([randomUUID()]), 10_000);
+    await gateway.sync();
+    expect(gateway.ended(other, newToken)).toBe(false);
+    expect(gateway.ended(other, oldToken)).toBeUndefined();
+    // What it learned before the loss it still knows; a gateway started after never learned it, and asks Redis.
+    expect(gateway.ended(endedEarly, newToken)).toBe(true);
     const next = await startGateway();
     expect(next.ended(endedEarly, oldToken)).toBeUndefined();
-    expect(next.ended(lost, nowSeconds() + 1)).toBe(false);
+    expect(next.ended(other, newToken)).toBe(false);
+  });
+
+  it('never answers alive for a session ended while its subscription was dropped', async () => {
+    const liveness = members();
+    const gateway = await startGateway();
+    const sid = randomUUID();
+    const issuedAt = nowSeconds();
+    expect(gateway.ended(sid, issuedAt)).toBe(false);
+    const admin = new Redis(server.url);
+    try {
+      await admin.call('CLIENT', 'KILL', 'TYPE', 'pubsub');
+    } finally {
+      admin.disconnect();
+    }
+    await liveness.end([sid]); // published while no gateway listens
+    expect(gateway.ended(sid, issuedAt)).not.toBe(false);
+    await eventually(() => expect(gateway.ended(sid, issuedAt)).toBe(true));
+  });
+
+  it('asks Redis while its subscription does not answer, and trusts memory again once it does', async () => {
+    const gateway = await startGateway();
+    const sid = randomUUID();
+    const issuedAt = nowSeconds();
+    await eventually(() => expect(gateway.ended(sid, issuedAt)).toBe(false));
+    // Redis holds every client's commands (the connections stay open): the pings go unanswered.
+    const admin = new Redis(server.url);
+    try {
+      await admin.call('CLIENT', 'PAUSE', String(10 * HEARTBEAT_MS), 'ALL');
+    } finally {
+      admin.disconnect();
+    }
+    await eventually(() => expect(gateway.ended(sid, issuedAt)).toBeUndefined(), 8 * HEARTBEAT_MS);
+    await eventually(() => expect(gateway.ended(sid, issuedAt)).toBe(false), 10_000);
   });
 });

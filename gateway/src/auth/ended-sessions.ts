@@ -1,4 +1,4 @@
-import { ENDED_SESSIONS_CHANNEL, ENDED_SESSIONS_KEY, ENDED_SESSIONS_WHOLE_SINCE_KEY, parseEndedSessions } from '@commerce/kit/http';
+import { ENDED_SESSIONS_CHANNEL, ENDED_SESSIONS_KEY, parseEndedSessions, wholeSinceOf } from '@commerce/kit/http';
 import type { Redis } from 'ioredis';
 
 export interface EndedSessionsOptions {
@@ -8,36 +8,46 @@ export interface EndedSessionsOptions {
   channelPrefix: string;
   /** How often the set is read again: it drops expired sessions and notices a set Redis lost without a reconnect. */
   resyncMs?: number;
+  /** How often the subscription is pinged; unanswered for three times this, memory is not trusted. */
+  heartbeatMs?: number;
   log?: (message: string) => void;
 }
+
+/** Tokens issued this close to the set's whole-since mark are checked in Redis too: members' clocks differ a little. */
+const CLOCK_MARGIN_MS = 5_000;
 
 /**
  * The device sessions that ended while their access tokens may still be unexpired, held in memory from the members
  * subgraph's announcements (see ended-sessions in the kit), so a request is checked without a Redis round trip: on
- * a 2-core machine that round trip was a quarter of the gateway's CPU per time-sale claim, and it cost every request
- * the same whoever sent it. A session ended at any moment is refused from the moment its announcement arrives, which
- * members publishes in the same step as it deletes the session's record, before it answers the log-out.
+ * a 2-core machine that round trip was a fifth of the gateway's CPU per time-sale claim, and it cost every request
+ * the same whoever sent it. Members publishes an ending in the same step as it deletes the session's record, before
+ * it answers the log-out; a gateway refuses the session once the announcement has reached it.
  *
  * Where memory may be missing an ending, `ended` answers undefined and the caller asks Redis (`session:<sid>`):
  * - before the first read of the set, and from a dropped subscription until it is back and the set read again;
- * - for tokens issued before the time from which the set is whole (Redis lost it, or a first start): until they
- *   expire.
+ * - while the subscription does not answer its pings (a connection that died without closing);
+ * - for tokens issued before the set's whole-since mark (Redis lost the set), and for all while it has none.
  */
 export class EndedSessions {
   /** Session id → when its last access token will have expired (ms). */
   private readonly sessions = new Map<string, number>();
-  /** Tokens issued at or before this time (ms) are checked in Redis: endings from before it may be unknown here. */
-  private askRedisUpTo = Number.NEGATIVE_INFINITY;
+  /** The latest whole-since mark seen (ms), and whether the last read found one. */
+  private wholeSince = Number.NEGATIVE_INFINITY;
+  private marked = false;
   private synced = false;
   /** Bumped when the subscription drops: a read begun before then cannot vouch for what came after. */
   private connection = 0;
   private syncing: Promise<void> = Promise.resolve();
+  private lastPong = 0;
+  private reconnectedAt = 0;
   private readonly subscriber: Redis;
   private readonly channel: string;
-  private timer: NodeJS.Timeout | undefined;
+  private readonly heartbeatMs: number;
+  private readonly timers: NodeJS.Timeout[] = [];
 
   constructor(private readonly options: EndedSessionsOptions) {
     this.channel = `${options.channelPrefix}${ENDED_SESSIONS_CHANNEL}`;
+    this.heartbeatMs = options.heartbeatMs ?? 1_000;
     this.subscriber = options.redis.duplicate({ lazyConnect: true });
     this.subscriber.on('message', (_channel: string, message: string) => this.remember(message));
     // Announcements sent while the subscription is down are lost to it: ask Redis until it is back and resynced.
@@ -51,8 +61,13 @@ export class EndedSessions {
 
   /** Connects and reads the set; rejects if Redis cannot be reached, and keeps trying (answering undefined meanwhile). */
   async start(): Promise<void> {
-    this.timer = setInterval(() => void this.sync(), this.options.resyncMs ?? 30_000);
-    this.timer.unref();
+    const every = (ms: number, run: () => void) => {
+      const timer = setInterval(run, ms);
+      timer.unref();
+      this.timers.push(timer);
+    };
+    every(this.options.resyncMs ?? 30_000, () => void this.sync());
+    every(this.heartbeatMs, () => this.heartbeat());
     await this.subscriber.connect(); // its ready event reads the set
     await this.syncing;
   }
@@ -62,7 +77,9 @@ export class EndedSessions {
    * `iat` (seconds).
    */
   ended(sessionId: string, issuedAt: number | undefined): boolean | undefined {
-    if (!this.synced || issuedAt === undefined || issuedAt * 1000 <= this.askRedisUpTo) return undefined;
+    if (!this.synced || !this.marked || issuedAt === undefined) return undefined;
+    if (Date.now() - this.lastPong > 3 * this.heartbeatMs) return undefined;
+    if (issuedAt * 1000 <= this.wholeSince + CLOCK_MARGIN_MS) return undefined;
     return this.sessions.has(sessionId);
   }
 
@@ -78,28 +95,42 @@ export class EndedSessions {
   }
 
   private async readSet(): Promise<void> {
-    const { redis } = this.options;
     const connection = this.connection;
     await this.subscriber.subscribe(this.channel);
-    const [flat, wholeSince] = await Promise.all([redis.zrange(ENDED_SESSIONS_KEY, '0', '-1', 'WITHSCORES'), this.wholeSince()]);
-    if (wholeSince > this.askRedisUpTo) {
-      // Moved while running: Redis lost the set since the last read.
-      if (Number.isFinite(this.askRedisUpTo)) this.options.log?.(`ended-sessions set lost; tokens issued before ${new Date(wholeSince).toISOString()} are checked in Redis`);
-      this.askRedisUpTo = wholeSince;
+    this.lastPong = Date.now(); // it answered
+    const flat = await this.options.redis.zrange(ENDED_SESSIONS_KEY, '0', '-1', 'WITHSCORES');
+    let marked = false;
+    for (let i = 0; i + 1 < flat.length; i += 2) {
+      const since = wholeSinceOf(flat[i]!);
+      if (since === null) this.sessions.set(flat[i]!, Number(flat[i + 1]));
+      else {
+        marked = true;
+        if (since > this.wholeSince && Number.isFinite(this.wholeSince)) this.options.log?.(`ended-sessions set was lost; tokens issued before ${new Date(since).toISOString()} are checked in Redis`);
+        this.wholeSince = Math.max(this.wholeSince, since);
+      }
     }
-    for (let i = 0; i + 1 < flat.length; i += 2) this.sessions.set(flat[i]!, Number(flat[i + 1]));
+    if (!marked && this.marked) this.options.log?.('ended-sessions set has no whole-since mark: every session is checked in Redis until members marks it');
+    this.marked = marked;
     const now = Date.now();
     for (const [sessionId, forgetAt] of this.sessions) if (forgetAt <= now) this.sessions.delete(sessionId);
     // A drop while reading leaves it unsynced: the next ready reads again.
     if (connection === this.connection && this.subscriber.status === 'ready') this.synced = true;
   }
 
-  /** From when the set is whole; the first to find no such time sets its own now (a later one reads the winner's). */
-  private async wholeSince(): Promise<number> {
-    const { redis } = this.options;
-    await redis.set(ENDED_SESSIONS_WHOLE_SINCE_KEY, String(Date.now()), 'NX');
-    const since = Number(await redis.get(ENDED_SESSIONS_WHOLE_SINCE_KEY));
-    return Number.isFinite(since) ? since : Date.now(); // unreadable: as if lost just now
+  /** Pings the subscription; one silent for five beats is dropped and made again (its ready event resyncs). */
+  private heartbeat(): void {
+    if (this.subscriber.status !== 'ready') return;
+    const now = Date.now();
+    if (now - this.lastPong > 5 * this.heartbeatMs && now - this.reconnectedAt > 5 * this.heartbeatMs) {
+      this.options.log?.('ended-sessions subscription stopped answering; reconnecting');
+      this.reconnectedAt = now;
+      this.subscriber.disconnect(true);
+      return;
+    }
+    this.subscriber.ping().then(
+      () => (this.lastPong = Date.now()),
+      () => {},
+    );
   }
 
   private remember(message: string): void {
@@ -108,8 +139,7 @@ export class EndedSessions {
   }
 
   async close(): Promise<void> {
-    clearInterval(this.timer);
-    this.timer = undefined;
+    for (const timer of this.timers.splice(0)) clearInterval(timer);
     this.synced = false;
     this.subscriber.disconnect();
   }

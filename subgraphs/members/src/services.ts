@@ -23,6 +23,13 @@ export async function createMembersServices({ redis, config, logger }: SubgraphR
       this.relay?.wake();
     },
   };
+  const liveness = new SessionLiveness(redis, {
+    ttlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
+    accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+    channelPrefix: config.REDIS_KEY_PREFIX,
+  });
+  // Until the set is marked, gateways ask Redis about every session; the next ending marks it too.
+  await liveness.markWhole().catch((error: unknown) => logger.warn({ err: error }, 'could not mark the ended-sessions set whole'));
   return {
     config,
     hasher: new PasswordHasher(config.PASSWORD_HASH_COST),
@@ -32,11 +39,7 @@ export async function createMembersServices({ redis, config, logger }: SubgraphR
       accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
       warn: logTo(logger, 'warn'),
     }),
-    liveness: new SessionLiveness(redis, {
-      ttlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
-      accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
-      channelPrefix: config.REDIS_KEY_PREFIX,
-    }),
+    liveness,
     throttle: new LoginThrottle(redis, {
       maxFailuresPerAccount: config.LOGIN_MAX_FAILURES_PER_ACCOUNT,
       maxFailuresPerAddress: config.LOGIN_MAX_FAILURES_PER_ADDRESS,

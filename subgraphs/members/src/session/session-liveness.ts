@@ -1,4 +1,4 @@
-import { ENDED_SESSIONS_CHANNEL, ENDED_SESSIONS_KEY, type EndedSessionsMessage } from '@commerce/kit';
+import { ENDED_SESSIONS_CHANNEL, ENDED_SESSIONS_KEY, type EndedSessionsMessage, wholeSinceMark } from '@commerce/kit';
 import type { Redis } from 'ioredis';
 
 export interface SessionLivenessOptions {
@@ -12,6 +12,25 @@ export interface SessionLivenessOptions {
 
 /** An ended session stays in the set this long after its last access token expired: clocks differ a little. */
 const CLOCK_MARGIN_MS = 60_000;
+
+/** Adds the set's whole-since mark (ARGV[1]) unless it has one. KEYS[1] the set. */
+const MARK_WHOLE = `
+if #redis.call('ZRANGEBYSCORE', KEYS[1], '+inf', '+inf', 'LIMIT', 0, 1) == 0 then
+  redis.call('ZADD', KEYS[1], '+inf', ARGV[1])
+end`;
+
+/**
+ * Ends sessions and announces it, in one step. KEYS[1] the set, KEYS[2..] the sessions' records.
+ * ARGV: whole-since mark, now (ms), forgetAt (ms), channel, message, then the session ids.
+ */
+const END_SESSIONS = `
+redis.call('DEL', unpack(KEYS, 2))
+for i = 6, #ARGV do redis.call('ZADD', KEYS[1], ARGV[3], ARGV[i]) end
+-- Sessions whose every token has expired are dropped; the mark, scored +inf, never is.
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[2])
+${MARK_WHOLE}
+redis.call('PUBLISH', ARGV[4], ARGV[5])
+`;
 
 /**
  * The Redis record of a live device session, `session:<sid>` (holding the member ID), and the announcement of an
@@ -28,6 +47,11 @@ export class SessionLiveness {
     return `session:${sessionId}`;
   }
 
+  /** Marks the ended-sessions set whole from now unless it is marked: at start, so gateways can trust it. */
+  async markWhole(): Promise<void> {
+    await this.redis.eval(MARK_WHOLE, 1, ENDED_SESSIONS_KEY, wholeSinceMark(Date.now()));
+  }
+
   async keepAlive(sessionId: string, memberId: string): Promise<void> {
     await this.redis.set(SessionLiveness.key(sessionId), memberId, 'EX', this.options.ttlSeconds);
   }
@@ -36,15 +60,8 @@ export class SessionLiveness {
     if (sessionIds.length === 0) return;
     const now = Date.now();
     const message: EndedSessionsMessage = { sessionIds, forgetAt: now + this.options.accessTokenTtlSeconds * 1000 + CLOCK_MARGIN_MS };
-    const results = await this.redis
-      .multi()
-      .del(...sessionIds.map(SessionLiveness.key))
-      .zadd(ENDED_SESSIONS_KEY, ...sessionIds.flatMap((id) => [message.forgetAt, id]))
-      // Sessions whose every token has expired are dropped here; the sentinel, scored +inf, never is.
-      .zremrangebyscore(ENDED_SESSIONS_KEY, '-inf', now)
-      .publish(`${this.options.channelPrefix}${ENDED_SESSIONS_CHANNEL}`, JSON.stringify(message))
-      .exec();
-    const failed = results?.find(([error]) => error)?.[0];
-    if (!results || failed) throw failed ?? new Error('Ending the sessions in Redis was aborted.');
+    const keys = [ENDED_SESSIONS_KEY, ...sessionIds.map(SessionLiveness.key)];
+    const channel = `${this.options.channelPrefix}${ENDED_SESSIONS_CHANNEL}`;
+    await this.redis.eval(END_SESSIONS, keys.length, ...keys, wholeSinceMark(now), now, message.forgetAt, channel, JSON.stringify(message), ...sessionIds);
   }
 }
