@@ -125,7 +125,12 @@ export async function createGatewayApp(config: GatewayConfig, options: Observabi
       : undefined;
   // Should it fail to read the set (Redis away at start), every session is checked in Redis until it does.
   await endedSessions?.start().catch((error: unknown) => observability.logger.warn({ err: error }, 'ended sessions not read; checking sessions in Redis'));
-  const tokens = createAccessTokenVerifier({ jwksUrl: config.membersJwksUrl, redis, endedSessions });
+  const tokens = createAccessTokenVerifier({
+    jwksUrl: config.membersJwksUrl,
+    redis,
+    endedSessions,
+    onSessionCheck: (answeredBy) => metrics.sessionChecks.inc({ answered_by: answeredBy }),
+  });
   const trusted = config.TRUSTED_DOCUMENTS ? TrustedDocuments.fromFile(config.TRUSTED_DOCUMENTS) : undefined;
   // The plugins that see each request, on Apollo Server's path and on the direct path alike.
   const requestPlugins = [

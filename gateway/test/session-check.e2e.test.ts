@@ -1,5 +1,5 @@
 import { ENDED_SESSIONS_KEY, wholeSinceMark } from '@commerce/kit';
-import { graphqlRequest, type RedisServerProcess, startRedisServer } from '@commerce/testkit';
+import { graphqlRequest, metricValue, parseMetrics, type RedisServerProcess, startRedisServer } from '@commerce/testkit';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningSupergraph, startSupergraph } from './supergraph-harness.js';
@@ -30,14 +30,22 @@ afterAll(async () => {
 });
 
 const existsCalls = async () => Number(/cmdstat_exists:calls=(\d+)/.exec(await stats.info('commandstats'))?.[1] ?? 0);
+/** The gateway's count of session checks answered by `answeredBy`. */
+async function checksBy(gatewayUrl: string, answeredBy: 'memory' | 'redis'): Promise<number> {
+  const samples = parseMetrics(await (await fetch(gatewayUrl.replace(/\/graphql$/, '/metrics'))).text());
+  return metricValue(samples, 'gateway_session_checks_total', { answered_by: answeredBy }) ?? 0;
+}
 const me = (url: string, token: string) => graphqlRequest(url, '{ me { email } }', {}, { authorization: `Bearer ${token}` });
 
 describe('the session check', () => {
   it('costs no Redis call per request, and still ends a session at its log-out', async () => {
     const token = await supergraph.logIn('alice@demo.commerce');
     const before = await existsCalls();
+    const [fromMemory, fromRedis] = [await checksBy(supergraph.gatewayUrl, 'memory'), await checksBy(supergraph.gatewayUrl, 'redis')];
     for (let i = 0; i < 20; i++) expect((await me(supergraph.gatewayUrl, token)).data.me.email).toBe('alice@demo.commerce');
     expect((await existsCalls()) - before).toBe(0);
+    expect((await checksBy(supergraph.gatewayUrl, 'memory')) - fromMemory).toBe(20);
+    expect(await checksBy(supergraph.gatewayUrl, 'redis')).toBe(fromRedis);
 
     const logOut = await graphqlRequest(supergraph.gatewayUrl, 'mutation { logOut }', {}, { authorization: `Bearer ${token}` });
     expect(logOut.errors).toBeUndefined();
@@ -52,8 +60,10 @@ describe('the session check', () => {
     const peer = await supergraph.startGateway({ SESSION_CHECK: 'redis' });
     const token = await supergraph.logIn('bob@demo.commerce');
     const before = await existsCalls();
+    const fromRedis = await checksBy(peer.url, 'redis');
     for (let i = 0; i < 20; i++) expect((await me(peer.url, token)).data.me.email).toBe('bob@demo.commerce');
     expect((await existsCalls()) - before).toBeGreaterThanOrEqual(20);
+    expect((await checksBy(peer.url, 'redis')) - fromRedis).toBe(20);
 
     await graphqlRequest(peer.url, 'mutation { logOut }', {}, { authorization: `Bearer ${token}` });
     for (const url of [peer.url, supergraph.gatewayUrl]) expect((await me(url, token)).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');

@@ -23,6 +23,8 @@ export interface AccessTokenVerifierOptions {
   redis: Redis;
   /** The ended sessions held in memory; without them (or where they cannot tell) Redis is asked. */
   endedSessions?: EndedSessions;
+  /** Told what answered each session check (for metrics). */
+  onSessionCheck?: (answeredBy: 'memory' | 'redis') => void;
 }
 
 /**
@@ -31,7 +33,7 @@ export interface AccessTokenVerifierOptions {
  * then that the device session has not ended (in memory, else in Redis), so logging out takes effect at once
  * rather than when the token expires.
  */
-export function createAccessTokenVerifier({ jwksUrl, redis, endedSessions }: AccessTokenVerifierOptions) {
+export function createAccessTokenVerifier({ jwksUrl, redis, endedSessions, onSessionCheck }: AccessTokenVerifierOptions) {
   const jwks = createRemoteJWKSet(new URL(jwksUrl), { cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000 });
   // A token's signature never changes: verify it once (jose verifies EdDSA through WebCrypto, a tenth of the
   // gateway's CPU under load) and remember its claims until it expires. The session check below still runs on
@@ -50,7 +52,9 @@ export function createAccessTokenVerifier({ jwksUrl, redis, endedSessions }: Acc
 
   async function verifyToken(token: string): Promise<Viewer & { expiresAt: number }> {
     const claims = await verifySignature(token);
-    const ended = endedSessions?.ended(claims.sid, claims.iat) ?? (await redis.exists(`session:${claims.sid}`)) === 0;
+    let ended = endedSessions?.ended(claims.sid, claims.iat);
+    onSessionCheck?.(ended === undefined ? 'redis' : 'memory');
+    ended ??= (await redis.exists(`session:${claims.sid}`)) === 0;
     if (ended) throw unauthenticated('The session has ended; log in again.');
     return {
       memberId: claims.sub,

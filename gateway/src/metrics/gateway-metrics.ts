@@ -17,6 +17,7 @@ export class GatewayMetrics extends Metrics {
   readonly subgraphFetch: Histogram<'subgraph' | 'outcome'>;
   readonly directRequests: Counter<'subgraph'>;
   readonly subgraphBatches: Histogram<'subgraph'>;
+  readonly sessionChecks: Counter<'answered_by'>;
   private live?: GatewayLiveStats;
 
   constructor() {
@@ -40,6 +41,12 @@ export class GatewayMetrics extends Metrics {
       help: 'Calls per batch the gateway sent to each subgraph as one HTTP request (calls sent alone are not batches).',
       labelNames: ['subgraph'],
       buckets: [2, 4, 8, 16, 32, 64],
+      registers,
+    });
+    this.sessionChecks = new Counter({
+      name: 'gateway_session_checks_total',
+      help: 'Device-session checks of access tokens, by what answered: "memory" (the ended sessions members announces) or "redis" (memory could not tell, or SESSION_CHECK=redis).',
+      labelNames: ['answered_by'],
       registers,
     });
     const metrics = this;
