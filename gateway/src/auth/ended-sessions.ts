@@ -8,7 +8,7 @@ export interface EndedSessionsOptions {
   channelPrefix: string;
   /** How often the set is read again: it drops expired sessions and notices a set Redis lost without a reconnect. */
   resyncMs?: number;
-  /** How often the subscription is pinged; unanswered for three times this, memory is not trusted. */
+  /** How often the subscription is pinged; unanswered for five times this, memory is not trusted (ten: reconnect). */
   heartbeatMs?: number;
   log?: (message: string) => void;
 }
@@ -25,7 +25,7 @@ const CLOCK_MARGIN_MS = 5_000;
  *
  * Where memory may be missing an ending, `ended` answers undefined and the caller asks Redis (`session:<sid>`):
  * - before the first read of the set, and from a dropped subscription until it is back and the set read again;
- * - while the subscription does not answer its pings (a connection that died without closing);
+ * - while the subscription does not answer its pings for 5 s (a connection that died without closing);
  * - for tokens issued before the set's whole-since mark (Redis lost the set), and for all while it has none.
  */
 export class EndedSessions {
@@ -78,7 +78,7 @@ export class EndedSessions {
    */
   ended(sessionId: string, issuedAt: number | undefined): boolean | undefined {
     if (!this.synced || !this.marked || issuedAt === undefined) return undefined;
-    if (Date.now() - this.lastPong > 3 * this.heartbeatMs) return undefined;
+    if (Date.now() - this.lastPong > 5 * this.heartbeatMs) return undefined;
     if (issuedAt * 1000 <= this.wholeSince + CLOCK_MARGIN_MS) return undefined;
     return this.sessions.has(sessionId);
   }
@@ -117,11 +117,11 @@ export class EndedSessions {
     if (connection === this.connection && this.subscriber.status === 'ready') this.synced = true;
   }
 
-  /** Pings the subscription; one silent for five beats is dropped and made again (its ready event resyncs). */
+  /** Pings the subscription; one silent for ten beats is dropped and made again (its ready event resyncs). */
   private heartbeat(): void {
     if (this.subscriber.status !== 'ready') return;
     const now = Date.now();
-    if (now - this.lastPong > 5 * this.heartbeatMs && now - this.reconnectedAt > 5 * this.heartbeatMs) {
+    if (now - this.lastPong > 10 * this.heartbeatMs && now - this.reconnectedAt > 10 * this.heartbeatMs) {
       this.options.log?.('ended-sessions subscription stopped answering; reconnecting');
       this.reconnectedAt = now;
       this.subscriber.disconnect(true);

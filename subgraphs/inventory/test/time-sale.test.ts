@@ -229,8 +229,9 @@ describe('claims made together', () => {
     const claimOf = (saleId: string, memberId: string, quantity: number, idempotencyKey: string = randomUUID()) =>
       engine.claim({ saleId, memberId, quantity, idempotencyKey });
     let outcomes: Awaited<ReturnType<typeof claimOf>>[] = [];
-    // All made in one turn of the event loop: one batch, split by sale.
-    const counts = await publishedDuring(a, 1, async () => {
+    // All made in one turn of the event loop: one batch, split by sale. A release after it publishes last, so every
+    // count the batch published has arrived before it.
+    const counts = await publishedDuring(a, 2, async () => {
       outcomes = await Promise.all([
         claimOf(a, m1!, 1, 'k1'),
         claimOf(b, m1!, 1),
@@ -243,6 +244,7 @@ describe('claims made together', () => {
         claimOf(a, m4!, 1),
         claimOf(b, m4!, 1),
       ]);
+      expect(await engine.release((outcomes[6] as Extract<(typeof outcomes)[number], { kind: 'CLAIMED' }>).claimId)).toBe('RELEASED');
     });
     expect(outcomes.map((outcome) => outcome.kind)).toEqual([
       'CLAIMED', 'CLAIMED', 'CLAIMED', 'LIMIT_EXCEEDED', 'CLAIMED', 'CLAIMED', 'CLAIMED', 'CLAIMED', 'SOLD_OUT', 'SOLD_OUT',
@@ -252,13 +254,35 @@ describe('claims made together', () => {
     expect(outcomes[3]).toEqual({ kind: 'LIMIT_EXCEEDED', held: 1 });
     expect(outcomes.slice(5, 7).map((outcome) => outcome.kind === 'CLAIMED' && outcome.remaining)).toEqual([2, 0]);
     expect(outcomes[8]).toEqual({ kind: 'SOLD_OUT', remaining: 0 });
-    // One publish of the sale's count per script call: per claim, sale A would have published three times.
-    expect(counts).toEqual([0]);
-    expect((await engine.readSale(a))!.remaining).toBe(0);
+    // One publish of the sale's count per script call (per claim, sale A would have published three times), then the
+    // release's.
+    expect(counts).toEqual([0, 2]);
+    expect((await engine.readSale(a))!.remaining).toBe(2);
     expect((await engine.readSale(b))!.remaining).toBe(0);
-    expect(Object.fromEntries(await engine.memberTotals(a))).toEqual({ [m1!]: 1, [m2!]: 2, [m3!]: 2 });
-    expect(await engine.backlog(a)).toBe(3);
+    expect(Object.fromEntries(await engine.memberTotals(a))).toEqual({ [m1!]: 1, [m2!]: 2, [m3!]: 0 });
+    expect(await engine.backlog(a)).toBe(4);
     expect(await engine.backlog(b)).toBe(3);
+  });
+
+  it('fail one by one: a claim whose step fails leaves the others decided and counted', async () => {
+    const { engine } = services();
+    const { saleId } = await newSale({ quantity: 5, perMemberLimit: 5 });
+    const member = randomUUID();
+    const first = await engine.claim({ saleId, memberId: member, quantity: 1, idempotencyKey: 'kept' });
+    if (first.kind !== 'CLAIMED') throw new Error(first.kind);
+    // The first claim's record is gone (as when a settled sale's keys expire one by one): its replay cannot be read.
+    await engine.redis.hdel(saleKeys(saleId)[3]!, first.claimId);
+    const [replay, before, after] = await Promise.allSettled([
+      engine.claim({ saleId, memberId: randomUUID(), quantity: 1, idempotencyKey: randomUUID() }),
+      engine.claim({ saleId, memberId: member, quantity: 1, idempotencyKey: 'kept' }),
+      engine.claim({ saleId, memberId: randomUUID(), quantity: 2, idempotencyKey: randomUUID() }),
+    ]).then(([x, y, z]) => [y, x, z]);
+    expect(replay!.status).toBe('rejected');
+    expect(String((replay as PromiseRejectedResult).reason)).toContain('The claim script failed');
+    expect(before).toMatchObject({ status: 'fulfilled', value: { kind: 'CLAIMED', remaining: 3 } });
+    expect(after).toMatchObject({ status: 'fulfilled', value: { kind: 'CLAIMED', remaining: 1 } });
+    expect((await engine.readSale(saleId))!.remaining).toBe(1);
+    expect(await engine.backlog(saleId)).toBe(3);
   });
 
   it('go to Redis at most 100 to a script call', async () => {

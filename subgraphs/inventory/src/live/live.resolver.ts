@@ -71,7 +71,7 @@ export class LiveStockResolver {
   }
 
   @Subscription(() => TimeSaleEvent, {
-    description: "Every claim, release, expiry or cancellation of a time-sale, with its remaining units.",
+    description: "A time-sale's remaining units after each change: claims (once for claims decided together), releases, expiries, its cancellation.",
     subscribe: ({ args, context }) => {
       const saleId = requireUuid(args.saleId as string, 'saleId');
       return (context as InventoryContext).pubsub.subscribe([timeSaleChannel(saleId)]);

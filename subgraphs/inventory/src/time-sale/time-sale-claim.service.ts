@@ -1,4 +1,3 @@
-import DataLoader from 'dataloader';
 import type { Cluster, Redis } from 'ioredis';
 import type { TimeSaleClaimStatus } from './time-sale-claim.entity.js';
 import { newClaimId, rateLimitKey, rebuildLockKey, saleIdOfClaim, saleKeys, STREAM_GROUP } from './time-sale.keys.js';
@@ -91,8 +90,10 @@ export interface ClaimInput {
 /** The most claims one script call decides: Redis serves nothing else while a script runs. */
 const MAX_CLAIMS_PER_SCRIPT = 100;
 
-/** One claim's reply from the claim script. */
-function claimOutcome([code, a, b, c, d, e]: (string | number)[]): ClaimOutcome {
+/** One claim's reply from the claim script; an Error for a claim whose step failed or a reply it cannot read. */
+function claimOutcome(reply: unknown): ClaimOutcome | Error {
+  if (!Array.isArray(reply)) return new Error(`Unexpected claim reply ${String(reply)}`);
+  const [code, a, b, c, d, e] = reply as (string | number)[];
   switch (code) {
     case 'CLAIMED':
       return { kind: 'CLAIMED', claimId: String(a), quantity: Number(b), expiresAt: new Date(Number(c)), replayed: d === 1, remaining: Number(e) };
@@ -108,9 +109,17 @@ function claimOutcome([code, a, b, c, d, e]: (string | number)[]): ClaimOutcome 
       return { kind: 'SALE_PAUSED' };
     case 'RATE_LIMITED':
       return { kind: 'RATE_LIMITED', retryAfterMs: Math.max(0, Number(a)) };
+    case 'ERROR':
+      return new Error(`The claim script failed: ${String(a)}`);
     default:
-      throw new Error(`Unexpected claim reply ${String(code)}`);
+      return new Error(`Unexpected claim reply ${String(code)}`);
   }
+}
+
+interface PendingClaim {
+  input: ClaimInput;
+  resolve: (outcome: ClaimOutcome) => void;
+  reject: (error: Error) => void;
 }
 
 const toClaim = (id: string, saleId: string, stored: StoredClaim): ClaimState => ({
@@ -132,12 +141,9 @@ const toClaim = (id: string, saleId: string, stored: StoredClaim): ClaimState =>
  */
 export class TimeSaleClaimEngine {
   readonly redis: TimeSaleRedis;
-  /** Batches claims (no caching: every claim is decided); the batch is sent once this turn's I/O and promises are done. */
-  private readonly claims = new DataLoader<ClaimInput, ClaimOutcome, ClaimInput>((inputs) => this.claimBatches(inputs), {
-    cache: false,
-    maxBatchSize: MAX_CLAIMS_PER_SCRIPT,
-    batchScheduleFn: (send) => setImmediate(send),
-  });
+  /** Claims waiting for this turn's script call, by sale. */
+  private pending = new Map<string, PendingClaim[]>();
+  private flushScheduled = false;
 
   constructor(
     redis: Redis | Cluster,
@@ -146,48 +152,56 @@ export class TimeSaleClaimEngine {
     this.redis = defineTimeSaleScripts(redis);
   }
 
-  /** A batch's claims sale by sale (each sale's keys may live on another Cluster node); a failed call fails its sale's claims. */
-  private async claimBatches(inputs: readonly ClaimInput[]): Promise<(ClaimOutcome | Error)[]> {
-    const bySale = new Map<string, { input: ClaimInput; index: number }[]>();
-    inputs.forEach((input, index) => {
-      const entries = bySale.get(input.saleId);
-      if (entries) entries.push({ input, index });
-      else bySale.set(input.saleId, [{ input, index }]);
-    });
-    const outcomes: (ClaimOutcome | Error)[] = new Array(inputs.length);
-    await Promise.all(
-      [...bySale].map(async ([saleId, entries]) => {
-        try {
-          const replies = await this.claimBatch(saleId, entries.map(({ input }) => input));
-          entries.forEach(({ index }, i) => (outcomes[index] = replies[i] ?? new Error('The claim script answered fewer claims than it was sent.')));
-        } catch (error) {
-          const failure = error instanceof Error ? error : new Error(String(error));
-          for (const { index } of entries) outcomes[index] = failure;
-        }
-      }),
-    );
-    return outcomes;
-  }
-
   /**
    * Decides a claim. Claims made in the same turn of the event loop (a gateway's batch of calls, a burst) go to Redis
-   * together, one script call per sale, and are decided one after another in the order they were made.
+   * together, one script call per sale (at most MAX_CLAIMS_PER_SCRIPT), sent once the turn's I/O and promises are
+   * done, and are decided one after another in the order they were made. Each sale's callers are answered when its own
+   * reply arrives: a slow shard holds back no other sale.
    */
   claim(input: ClaimInput): Promise<ClaimOutcome> {
-    return this.claims.load(input);
+    return new Promise((resolve, reject) => {
+      const waiting = this.pending.get(input.saleId);
+      if (waiting) waiting.push({ input, resolve, reject });
+      else this.pending.set(input.saleId, [{ input, resolve, reject }]);
+      if (waiting && waiting.length >= MAX_CLAIMS_PER_SCRIPT) {
+        this.pending.delete(input.saleId);
+        this.send(input.saleId, waiting);
+      } else if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
   }
 
-  /** One script call for a batch of claims on one sale; its replies in the claims' order. */
-  private async claimBatch(saleId: string, inputs: readonly ClaimInput[]): Promise<ClaimOutcome[]> {
+  private flush(): void {
+    this.flushScheduled = false;
+    const pending = this.pending;
+    this.pending = new Map();
+    for (const [saleId, claims] of pending) this.send(saleId, claims);
+  }
+
+  /** One script call for a batch of claims on one sale; each caller gets its claim's reply, or the call's error. */
+  private send(saleId: string, claims: PendingClaim[]): void {
     const { channelPrefix, holdMs, rateLimit, rateWindowMs } = this.options;
     const keys = saleKeys(saleId);
     const args: (string | number)[] = [channelPrefix, holdMs, rateLimit, rateWindowMs];
-    for (const input of inputs) {
+    for (const { input } of claims) {
       keys.push(rateLimitKey(saleId, input.memberId));
       args.push(input.memberId, input.quantity, input.idempotencyKey, newClaimId(saleId));
     }
-    const replies: (string | number)[][] = await this.redis.tsClaim(keys.length, ...keys, ...args);
-    return replies.map(claimOutcome);
+    this.redis.tsClaim(keys.length, ...keys, ...args).then(
+      (replies: unknown) => {
+        claims.forEach(({ resolve, reject }, i) => {
+          const outcome = claimOutcome(Array.isArray(replies) ? replies[i] : undefined);
+          if (outcome instanceof Error) reject(outcome);
+          else resolve(outcome);
+        });
+      },
+      (error: unknown) => {
+        const failure = error instanceof Error ? error : new Error(String(error));
+        for (const { reject } of claims) reject(failure);
+      },
+    );
   }
 
   /** Gives a HELD claim's units back (a checkout that gave up); returns the claim's status afterwards. */

@@ -1,7 +1,8 @@
 -- claimTimeSale for a batch of claims on one sale, each decided in turn as if it had come alone, all in one step.
 -- KEYS[6 + i] is claim i's member attempt counter ts:{id}:rl:<memberId>.
 -- ARGV: prefix, holdMs, rateLimit, rateWindowMs, then four per claim: memberId, quantity, idempotencyKey, newClaimId.
--- Returns one reply per claim: {'CLAIMED', claimId, quantity, expiresAt, replayed(0|1), remaining} or {code, detail}.
+-- Returns one reply per claim: {'CLAIMED', claimId, quantity, expiresAt, replayed(0|1), remaining} or {code, detail};
+-- {'ERROR', message} for a claim whose step failed (what it wrote stays, as with a script of its own; the others go on).
 -- A batch costs Redis one script call, one read of the sale and one publish of its count, however many claims it
 -- holds: one script per claim spent a third of its time publishing, and one sale's claims are bound to one shard.
 local hold_ms = tonumber(ARGV[2])
@@ -47,7 +48,8 @@ local function claim_one(i, member, qty, key, id)
   if held + qty > per_member then return { 'LIMIT_EXCEEDED', held } end
 
   local claim = { m = member, q = qty, s = 'HELD', e = now + hold_ms, k = key, c = now }
-  remaining = remaining - qty
+  -- The count moves first, with each claim: a later step that fails leaves a claim that counts, never an uncounted one.
+  remaining = redis.call('HINCRBY', KEYS[1], 'remaining', -qty)
   taken = taken + qty
   redis.call('HINCRBY', KEYS[2], member, qty)
   redis.call('HSET', KEYS[3], idem_field, id)
@@ -59,10 +61,9 @@ end
 
 for i = 1, count do
   local at = 4 + (i - 1) * 4
-  replies[i] = claim_one(i, ARGV[at + 1], tonumber(ARGV[at + 2]), ARGV[at + 3], ARGV[at + 4])
+  local ok, reply = pcall(claim_one, i, ARGV[at + 1], tonumber(ARGV[at + 2]), ARGV[at + 3], ARGV[at + 4])
+  if ok then replies[i] = reply
+  else replies[i] = { 'ERROR', type(reply) == 'table' and tostring(reply.err) or tostring(reply) } end
 end
-if taken > 0 then
-  redis.call('HINCRBY', KEYS[1], 'remaining', -taken)
-  publish_sale(ARGV[1], now)
-end
+if taken > 0 then publish_sale(ARGV[1], now) end
 return replies
