@@ -22,7 +22,7 @@ local ends_at = tonumber(sale[3])
 local remaining = tonumber(sale[4])
 local per_member = tonumber(sale[5])
 local now = now_ms()
-local taken = 0
+local claimed_any = false
 
 local function claim_one(i, member, qty, key, id)
   local idem_field = member .. ':' .. key
@@ -50,7 +50,7 @@ local function claim_one(i, member, qty, key, id)
   local claim = { m = member, q = qty, s = 'HELD', e = now + hold_ms, k = key, c = now }
   -- The count moves first, with each claim: a later step that fails leaves a claim that counts, never an uncounted one.
   remaining = redis.call('HINCRBY', KEYS[1], 'remaining', -qty)
-  taken = taken + qty
+  claimed_any = true
   redis.call('HINCRBY', KEYS[2], member, qty)
   redis.call('HSET', KEYS[3], idem_field, id)
   redis.call('HSET', KEYS[4], id, cjson.encode(claim))
@@ -65,5 +65,5 @@ for i = 1, count do
   if ok then replies[i] = reply
   else replies[i] = { 'ERROR', type(reply) == 'table' and tostring(reply.err) or tostring(reply) } end
 end
-if taken > 0 then publish_sale(ARGV[1], now) end
+if claimed_any then publish_sale(ARGV[1], now) end
 return replies
