@@ -20,6 +20,7 @@ import {
   serverWithGraphQLRoute,
   SingleFlightCache,
   singleFlightDocumentStore,
+  type Viewer,
 } from '@commerce/kit/http';
 import type { Logger } from '@commerce/kit/logging';
 import { registerRedisMetrics, serveMetrics } from '@commerce/kit/metrics';
@@ -143,11 +144,20 @@ export async function createGatewayApp(config: GatewayConfig, options: Observabi
   ];
   // The logging plugin logs unexpected errors, with the request id and the cause.
   const formatError = createFormatError({ exposeInternalErrors: development, log: () => {} });
-  const requestContext = async (req: IncomingMessage): Promise<GatewayContext> => ({
+  const contextOf = (req: IncomingMessage, viewer: Viewer | null): GatewayContext => ({
     requestId: headerOf(req, 'x-request-id') ?? randomUUID(),
-    viewer: await tokens.viewerFromAuthorization(req.headers.authorization),
+    viewer,
     clientAddress: req.socket.remoteAddress,
   });
+  // Not an async function: a known token's viewer comes without a promise, and the context with one alone.
+  const requestContext = (req: IncomingMessage): Promise<GatewayContext> => {
+    try {
+      const viewer = tokens.viewerFromAuthorization(req.headers.authorization);
+      return viewer instanceof Promise ? viewer.then((known) => contextOf(req, known)) : Promise.resolve(contextOf(req, viewer));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  };
   const app = express();
   app.disable('x-powered-by');
   const { httpServer, serveGraphQL } = serverWithGraphQLRoute(app);

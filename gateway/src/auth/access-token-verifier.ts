@@ -36,34 +36,37 @@ export interface AccessTokenVerifierOptions {
 export function createAccessTokenVerifier({ jwksUrl, redis, endedSessions, onSessionCheck }: AccessTokenVerifierOptions) {
   const jwks = createRemoteJWKSet(new URL(jwksUrl), { cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000 });
   // A token's signature never changes: verify it once (jose verifies EdDSA through WebCrypto, a tenth of the
-  // gateway's CPU under load) and remember its claims until it expires. The session check below still runs on
-  // every request, so logging out is as immediate as before.
-  const verified = new Map<string, AccessTokenClaims>();
+  // gateway's CPU under load) and remember its claims, with the viewer they make, until it expires. The session
+  // check below still runs on every request, so logging out is as immediate as before.
+  const verified = new Map<string, VerifiedToken>();
   const MAX_REMEMBERED = 50_000;
 
-  async function verifySignature(token: string): Promise<AccessTokenClaims> {
+  async function verifySignature(token: string): Promise<VerifiedToken> {
     const known = verified.get(token);
-    if (known && (known.exp ?? 0) * 1000 > Date.now()) return known;
+    if (known && known.expiresAt > Date.now()) return known;
     const claims = await verifyAndRead(token);
+    const entry: VerifiedToken = { claims, viewer: viewerOf(claims), expiresAt: (claims.exp ?? 0) * 1000 };
     if (verified.size >= MAX_REMEMBERED) verified.delete(verified.keys().next().value!);
-    verified.set(token, claims);
-    return claims;
+    verified.set(token, entry);
+    return entry;
+  }
+
+  /** Whether the session has ended, as memory knows it; undefined when only Redis can tell. Counts the check. */
+  function endedInMemory({ claims }: VerifiedToken): boolean | undefined {
+    const ended = endedSessions?.ended(claims.sid, claims.iat);
+    if (ended !== undefined) onSessionCheck?.('memory');
+    return ended;
   }
 
   async function verifyToken(token: string): Promise<Viewer & { expiresAt: number }> {
-    const claims = await verifySignature(token);
-    let ended = endedSessions?.ended(claims.sid, claims.iat);
-    onSessionCheck?.(ended === undefined ? 'redis' : 'memory');
-    ended ??= (await redis.exists(`session:${claims.sid}`)) === 0;
+    const entry = await verifySignature(token);
+    let ended = endedInMemory(entry);
+    if (ended === undefined) {
+      onSessionCheck?.('redis');
+      ended = (await redis.exists(`session:${entry.claims.sid}`)) === 0;
+    }
     if (ended) throw unauthenticated('The session has ended; log in again.');
-    return {
-      memberId: claims.sub,
-      roles: claims.roles,
-      sessionId: claims.sid,
-      service: null,
-      canPurchase: claims.cp !== false,
-      expiresAt: (claims.exp ?? 0) * 1000,
-    };
+    return { ...entry.viewer, roles: [...entry.viewer.roles], expiresAt: entry.expiresAt };
   }
 
   async function verifyAndRead(token: string): Promise<AccessTokenClaims> {
@@ -87,15 +90,43 @@ export function createAccessTokenVerifier({ jwksUrl, redis, endedSessions, onSes
 
   return {
     verifyToken,
-    /** The viewer for an `Authorization` header value: null without one, UNAUTHENTICATED for a bad one. */
-    async viewerFromAuthorization(header: string | undefined | null): Promise<Viewer | null> {
+    /**
+     * The viewer for an `Authorization` header value: null without one, UNAUTHENTICATED for a bad one. A token
+     * verified before whose session memory vouches for is answered at once, without a promise (a request's context
+     * is built on every request, and each async step there was an allocation the garbage collector paid for); the
+     * viewer is then the token's own, shared and frozen.
+     */
+    viewerFromAuthorization(header: string | undefined | null): Viewer | null | Promise<Viewer | null> {
       if (!header) return null;
       const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
       if (!match) throw unauthenticated('Send the access token as "Authorization: Bearer <token>".');
-      const { expiresAt: _expiresAt, ...viewer } = await verifyToken(match[1]!);
-      return viewer;
+      const token = match[1]!;
+      const known = verified.get(token);
+      if (known && known.expiresAt > Date.now()) {
+        const ended = endedInMemory(known);
+        if (ended === false) return known.viewer;
+        if (ended) throw unauthenticated('The session has ended; log in again.');
+      }
+      return verifyToken(token).then(({ expiresAt: _expiresAt, ...viewer }) => viewer);
     },
   };
+}
+
+/** A token whose signature verified: its claims, the viewer they make (frozen, shared by its requests), its expiry (ms). */
+interface VerifiedToken {
+  claims: AccessTokenClaims;
+  viewer: Viewer;
+  expiresAt: number;
+}
+
+function viewerOf(claims: AccessTokenClaims): Viewer {
+  return Object.freeze({
+    memberId: claims.sub,
+    roles: Object.freeze([...claims.roles]) as Viewer['roles'],
+    sessionId: claims.sid,
+    service: null,
+    canPurchase: claims.cp !== false,
+  });
 }
 
 export type AccessTokenVerifier = ReturnType<typeof createAccessTokenVerifier>;
