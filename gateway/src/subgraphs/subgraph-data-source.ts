@@ -86,20 +86,30 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     }
   }
 
-  async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GraphQLResponse> {
+  /*
+   * process, send and attempt chain promises rather than await: each is on every call's path, and an async function
+   * suspended across the subgraph's round trip keeps its frame alive until the answer is in. Under a burst a thousand
+   * calls wait at once, and every frame the young-generation collector found alive it copied, then promoted: the
+   * gateway's largest share of garbage-collection time.
+   */
+  process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GraphQLResponse> {
     const { request } = options;
-    const context = options.context as GatewayContext | undefined;
-    const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
-    for (const [name, value] of request.http?.headers ?? []) headers[name] = value;
-    if (context?.requestId) headers['x-request-id'] = context.requestId;
-    // Subgraphs trust only the last X-Forwarded-For entry: the one this gateway appends.
-    if (context?.clientAddress) headers['x-forwarded-for'] = context.clientAddress;
-    if (context?.viewer) Object.assign(headers, this.identityHeaders(context));
-    const body = JSON.stringify({ query: request.query, variables: request.variables, operationName: request.operationName });
-
     try {
+      const context = options.context as GatewayContext | undefined;
+      const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
+      for (const [name, value] of request.http?.headers ?? []) headers[name] = value;
+      if (context?.requestId) headers['x-request-id'] = context.requestId;
+      // Subgraphs trust only the last X-Forwarded-For entry: the one this gateway appends.
+      if (context?.clientAddress) headers['x-forwarded-for'] = context.clientAddress;
+      if (context?.viewer) Object.assign(headers, this.identityHeaders(context));
+      const body = JSON.stringify({ query: request.query, variables: request.variables, operationName: request.operationName });
+      const answered = (text: string) => JSON.parse(text) as GraphQLResponse;
+      const failed = (error: unknown): GraphQLResponse => {
+        if (!(error instanceof SubgraphFailure)) throw error;
+        return { errors: failureErrors(error, this.name, request, 'document' in options ? options.document : undefined) };
+      };
       // Only reads are shared, and only between callers with the same identity: the answer may depend on it.
-      if (/^\s*mutation\b/.test(request.query ?? '')) return JSON.parse(await this.send(headers, body, false));
+      if (/^\s*mutation\b/.test(request.query ?? '')) return this.send(headers, body, false).then(answered, failed);
       const viewer = context?.viewer;
       const key = `${viewer ? `${viewer.memberId}|${viewer.roles.join(',')}|${viewer.sessionId}|${viewer.canPurchase}` : '-'}\n${body}`;
       let answer = this.inFlight.get(key);
@@ -107,27 +117,31 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
         answer = this.send(headers, body, true).finally(() => this.inFlight.delete(key));
         this.inFlight.set(key, answer);
       }
-      return JSON.parse(await answer);
+      return answer.then(answered, failed);
     } catch (error) {
-      if (!(error instanceof SubgraphFailure)) throw error;
-      return { errors: failureErrors(error, this.name, request, 'document' in options ? options.document : undefined) };
+      return Promise.reject(error);
     }
   }
 
   /** One call within the time budget: attempts, each allowed by the breaker and reported to it. */
-  private async send(headers: Record<string, string>, body: string, idempotent: boolean): Promise<string> {
-    const { timeoutMs, breaker } = this.options;
+  private send(headers: Record<string, string>, body: string, idempotent: boolean): Promise<string> {
     const retries = idempotent ? (this.options.retries ?? 0) : 0;
-    const deadline = Date.now() + timeoutMs;
-    for (let attempt = 0; ; attempt++) {
-      const admission = breaker ? breaker.allow() : undefined;
-      if (admission === false) {
-        throw new SubgraphFailure(`The ${this.name} subgraph is unavailable (circuit open); not called.`, 'SUBGRAPH_UNAVAILABLE', false, {
+    return this.attemptFrom(0, headers, body, retries, Date.now() + this.options.timeoutMs);
+  }
+
+  /** Attempt number `attempt`, and the next ones while a failure may be retried within the deadline. */
+  private attemptFrom(attempt: number, headers: Record<string, string>, body: string, retries: number, deadline: number): Promise<string> {
+    const { breaker } = this.options;
+    const admission = breaker ? breaker.allow() : undefined;
+    if (admission === false) {
+      return Promise.reject(
+        new SubgraphFailure(`The ${this.name} subgraph is unavailable (circuit open); not called.`, 'SUBGRAPH_UNAVAILABLE', false, {
           retryAfterSeconds: Math.max(1, Math.ceil(breaker!.retryAfterMs() / 1000)),
-        });
-      }
-      // A retry goes alone: the calls of a batch share its budget, and a retry has only what is left of its own.
-      const failure = await this.attempt(headers, body, Math.max(1, deadline - Date.now()), attempt === 0);
+        }),
+      );
+    }
+    // A retry goes alone: the calls of a batch share its budget, and a retry has only what is left of its own.
+    return this.attempt(headers, body, Math.max(1, deadline - Date.now()), attempt === 0).then((failure) => {
       if (typeof failure === 'string') {
         breaker?.success(admission);
         return failure;
@@ -137,13 +151,18 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
       if (!failure.retryable || attempt >= retries) throw failure;
       const backoff = Math.random() * RETRY_BASE_MS * 2 ** attempt;
       if (Date.now() + backoff >= deadline) throw failure;
-      await sleep(backoff);
-    }
+      return sleep(backoff).then(() => this.attemptFrom(attempt + 1, headers, body, retries, deadline));
+    });
   }
 
   /** The answer's text, or why there is none. */
-  private async attempt(headers: Record<string, string>, body: string, budgetMs: number, batchable: boolean): Promise<string | SubgraphFailure> {
-    const response = this.batcher && batchable ? await this.batcher.call(headers, body, budgetMs) : await this.post(headers, body, budgetMs);
+  private attempt(headers: Record<string, string>, body: string, budgetMs: number, batchable: boolean): Promise<string | SubgraphFailure> {
+    const response = this.batcher && batchable ? this.batcher.call(headers, body, budgetMs) : this.post(headers, body, budgetMs);
+    return response.then((answer) => this.judge(answer));
+  }
+
+  /** A subgraph's answer as the text of a GraphQL response, or the failure it is. */
+  private judge(response: CallAnswer<SubgraphFailure>): string | SubgraphFailure {
     if (response instanceof SubgraphFailure) return response;
     if (RETRYABLE_STATUSES.has(response.status)) {
       return new SubgraphFailure(`The ${this.name} subgraph is unavailable (${response.status}).`, 'SUBGRAPH_UNAVAILABLE', true);
