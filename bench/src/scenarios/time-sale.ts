@@ -92,11 +92,26 @@ async function wholeSince({ redisUrl, redisKeyPrefix }: SubgraphsInfo): Promise<
   }
 }
 
-/** A gateway's session checks so far by what answered them (`gateway_session_checks_total`, on its own port's /metrics). */
-async function sessionChecks(graphqlUrl: string): Promise<{ memory: number; redis: number }> {
+/**
+ * What a gateway counted so far, from its own port's /metrics: its session checks by what answered them, and its calls
+ * to inventory with the HTTP requests that carried them (a batch, or a call sent alone).
+ */
+async function gatewayCounts(graphqlUrl: string) {
   const text = await (await fetch(new URL('/metrics', graphqlUrl))).text();
-  const count = (answeredBy: string) => Number(new RegExp(`^gateway_session_checks_total\\{[^}]*answered_by="${answeredBy}"[^}]*\\} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
-  return { memory: count('memory'), redis: count('redis') };
+  // The sum over every series of `name` whose labels include `label`.
+  const sum = (name: string, label: string) => {
+    let total = 0;
+    for (const [, labels, value] of text.matchAll(new RegExp(`^${name}\\{([^}]*)\\} (\\S+)$`, 'gm'))) if (labels!.includes(label)) total += Number(value);
+    return total;
+  };
+  const calls = sum('gateway_subgraph_fetch_duration_seconds_count', 'subgraph="inventory"');
+  const batches = sum('gateway_subgraph_batch_calls_count', 'subgraph="inventory"');
+  const batchedCalls = sum('gateway_subgraph_batch_calls_sum', 'subgraph="inventory"');
+  return {
+    memory: sum('gateway_session_checks_total', 'answered_by="memory"'),
+    redis: sum('gateway_session_checks_total', 'answered_by="redis"'),
+    callsPerRequest: calls / Math.max(1, batches + calls - batchedCalls),
+  };
 }
 
 /** The round's targets in turn, starting one further along each round. */
@@ -379,18 +394,19 @@ try {
   console.log(`ours / empty handler, per round: ${toCeiling.map((p) => `${p.toFixed(1)}%`).join(', ')}; over all rounds ${((100 * all(OURS)) / all(EMPTY)).toFixed(1)}%`);
   // What answered the gateways' session checks over the whole run: ours and the other peers from memory, the
   // SESSION_CHECK=redis peer in Redis. A share in Redis for ours would mean the figures above measured the wrong path.
-  const sessionCheckRows: Cell[][] = [];
+  // And how many claims each gateway's requests to inventory carried: the batching the rates above depend on.
+  const counterRows: Cell[][] = [];
   for (const { name, url: target } of sustainedTargets.filter((t) => gatewayPids.has(t.pid))) {
-    const checks = await sessionChecks(target);
-    sessionCheckRows.push([name, checks.memory, checks.redis]);
+    const counts = await gatewayCounts(target);
+    counterRows.push([name, counts.memory, counts.redis, counts.callsPerRequest.toFixed(1)]);
   }
-  printTable('session checks over the run, by what answered them', ['gateway', 'memory', 'Redis'], sessionCheckRows);
+  printTable('gateways over the run: session checks by what answered them, and calls to inventory per HTTP request', ['gateway', 'memory', 'Redis', 'calls/request'], counterRows);
   await writeResults('time-sale', {
     settings: { buyers, units, clients, durationMs, rounds, members: emails.length },
     burst: burstResults,
     sustained: sustainedResults,
     ratios: { toRowLock, toCeilingPercent: toCeiling },
-    sessionChecks: Object.fromEntries(sessionCheckRows.map(([name, memory, redis]) => [name, { memory, redis }])),
+    gatewayCounts: Object.fromEntries(counterRows.map(([name, memory, redis, callsPerRequest]) => [name, { memory, redis, callsPerRequest: Number(callsPerRequest) }])),
   });
 } finally {
   await redisStats?.quit();
