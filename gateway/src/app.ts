@@ -182,6 +182,8 @@ export async function createGatewayApp(config: GatewayConfig, options: Observabi
     // limits above hold per request), and CSRF prevention for simple-form posts and GETs.
     allowBatchedHttpRequests: false,
     csrfPrevention: true,
+    // Signals are the process's to handle, as in the subgraphs (see createSubgraphApp): main.ts closes the whole app.
+    stopOnTerminationSignals: false,
   });
   await apollo.start();
   const currentPlanner = () => {

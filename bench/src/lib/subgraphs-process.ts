@@ -130,8 +130,8 @@ const shutdown = async () => {
   closing = true;
   control.close();
   const step = (name: string) => process.env.BENCH_VERBOSE && console.error(`subgraphs: ${name}`);
-  // The apps' graceful close can take longer than a benchmark wants to wait (keep-alive connections between
-  // them): after 3 s the database is dropped and the process exits anyway.
+  // A graceful close takes a fraction of a second; should one hang, the database is dropped after 3 s and the process
+  // exits anyway.
   await Promise.allSettled(
     Object.entries(apps).map(([name, app]) =>
       Promise.race([app.close().then(() => step(`${name} closed`)), sleep(3_000).then(() => step(`${name} still closing after 3 s`))]),

@@ -9,3 +9,4 @@ export * from './eventually.js';
 export * from './otlp-receiver.js';
 export * from './log-capture.js';
 export * from './redis-server.js';
+export * from './service-process.js';

@@ -148,6 +148,11 @@ export async function createSubgraphApp<Loaders, Services, Config extends Subgra
     includeStacktraceInErrorResponses: development,
     // The logging plugin logs unexpected errors, with the request id and the cause.
     formatError,
+    // Signals are the process's to handle: main.ts closes the whole app, workers included (exitGracefullyOnSignals).
+    // Outside NODE_ENV=test Apollo Server also stops itself on SIGTERM and then sends the signal again, which the
+    // process took as an operator's second signal and exited 1 at once, before the workers stopped; and the app's own
+    // stop, waiting on Apollo's, never resumed (Apollo 5.5 releases a concurrent stop() only when the first one fails).
+    stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.SHUTDOWN_GRACE_MS }),
       ApolloServerPluginLandingPageDisabled(),

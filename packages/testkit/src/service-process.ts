@@ -1,0 +1,78 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import pg from 'pg';
+
+/** A service's real `src/main.ts`, running as its own process. */
+export interface ServiceProcess {
+  child: ChildProcess;
+  /** The GraphQL URL it printed once it listened. */
+  url: string;
+  /** Everything it printed so far, standard output and error. */
+  output(): string;
+}
+
+/**
+ * Starts `src/main.ts` of the workspace at `cwd` (TypeScript through swc, as the start scripts run it) with `env` on
+ * top of this process's environment, and resolves once it prints "… ready at <url>". Rejects with its output if it
+ * exits first.
+ */
+export function startServiceProcess(cwd: string, env: Record<string, string>): Promise<ServiceProcess> {
+  const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', 'src/main.ts'], {
+    cwd,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = output.match(/ready at (http:\/\/[^\s"]+)/);
+      if (match) resolve({ child, url: match[1]!, output: () => output });
+    });
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('exit', (code) => reject(new Error(`exited with ${code} before listening:\n${output}`)));
+  });
+}
+
+/** What a graceful stop is judged by (see sigtermWhileHeld). */
+export interface HeldStop<Answer> {
+  /** Whether /health still answered 300 ms after the signal (it must not: the port stops accepting). */
+  healthAnsweredAfterSignal: boolean;
+  /** Whether the process was still running then (it must be: the held request is not done). */
+  runningAfterSignal: boolean;
+  /** The held request's answer, once the lock was let go. */
+  answer: Answer;
+  exitCode: number | null;
+}
+
+/**
+ * Holds `lockTable` in an open transaction, starts `request` (which needs the table), sends SIGTERM 300 ms later,
+ * looks at the process 300 ms after that, then lets the lock go and waits for the answer and the exit.
+ */
+export async function sigtermWhileHeld<Answer>(
+  service: ServiceProcess,
+  { databaseUrl, lockTable, request }: { databaseUrl: string; lockTable: string; request: () => Promise<Answer> },
+): Promise<HeldStop<Answer>> {
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  const locker = new pg.Client({ connectionString: databaseUrl });
+  await locker.connect();
+  try {
+    await locker.query('begin');
+    await locker.query(`lock table ${lockTable} in access exclusive mode`);
+    const answer = request();
+    await sleep(300);
+    const exited = once(service.child, 'exit');
+    service.child.kill('SIGTERM');
+    await sleep(300);
+    const healthAnsweredAfterSignal = await fetch(service.url.replace('/graphql', '/health')).then(
+      () => true,
+      () => false,
+    );
+    const runningAfterSignal = service.child.exitCode === null;
+    await locker.query('commit');
+    const [answered, [exitCode]] = await Promise.all([answer, exited]);
+    return { healthAnsweredAfterSignal, runningAfterSignal, answer: answered, exitCode: exitCode as number | null };
+  } finally {
+    await locker.end();
+  }
+}
