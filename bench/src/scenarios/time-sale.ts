@@ -395,18 +395,19 @@ try {
   // What answered the gateways' session checks over the whole run: ours and the other peers from memory, the
   // SESSION_CHECK=redis peer in Redis. A share in Redis for ours would mean the figures above measured the wrong path.
   // And how many claims each gateway's requests to inventory carried: the batching the rates above depend on.
-  const counterRows: Cell[][] = [];
-  for (const { name, url: target } of sustainedTargets.filter((t) => gatewayPids.has(t.pid))) {
-    const counts = await gatewayCounts(target);
-    counterRows.push([name, counts.memory, counts.redis, counts.callsPerRequest.toFixed(1)]);
-  }
-  printTable('gateways over the run: session checks by what answered them, and calls to inventory per HTTP request', ['gateway', 'memory', 'Redis', 'calls/request'], counterRows);
+  const counts: Record<string, Awaited<ReturnType<typeof gatewayCounts>>> = {};
+  for (const { name, url: target } of sustainedTargets.filter((t) => gatewayPids.has(t.pid))) counts[name] = await gatewayCounts(target);
+  printTable(
+    'gateways over the run: session checks by what answered them, and calls to inventory per HTTP request',
+    ['gateway', 'memory', 'Redis', 'calls/request'],
+    Object.entries(counts).map(([name, { memory, redis, callsPerRequest }]) => [name, memory, redis, callsPerRequest]),
+  );
   await writeResults('time-sale', {
     settings: { buyers, units, clients, durationMs, rounds, members: emails.length },
     burst: burstResults,
     sustained: sustainedResults,
     ratios: { toRowLock, toCeilingPercent: toCeiling },
-    gatewayCounts: Object.fromEntries(counterRows.map(([name, memory, redis, callsPerRequest]) => [name, { memory, redis, callsPerRequest: Number(callsPerRequest) }])),
+    gatewayCounts: counts,
   });
 } finally {
   await redisStats?.quit();

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 
 /** A service's real `src/main.ts`, running as its own process. */
@@ -53,7 +54,6 @@ export async function sigtermWhileHeld<Answer>(
   service: ServiceProcess,
   { databaseUrl, lockTable, request }: { databaseUrl: string; lockTable: string; request: () => Promise<Answer> },
 ): Promise<HeldStop<Answer>> {
-  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
   const locker = new pg.Client({ connectionString: databaseUrl });
   await locker.connect();
   try {
