@@ -398,6 +398,34 @@ describe('the stream consumer', () => {
     expect((await reconcileTimeSale({ em: em(), engine: services().engine }, saleId))!.drift).toEqual([]);
   });
 
+  it('writes the one-field entries the scripts append, and the nine-field entries of earlier builds a stream may still hold', async () => {
+    const { saleId } = await newSale({ quantity: 5, perMemberLimit: 2 });
+    const [memberA, memberB] = [randomUUID(), randomUUID()];
+    const first = await claim(saleId, memberA, 2, 'key-a');
+    const second = await claim(saleId, memberB, 1, 'key-b');
+    const redis = services().engine.redis;
+    const stream = saleKeys(saleId)[5]!;
+    const entries = (await redis.xrange(stream, '-', '+')) as [string, string[]][];
+    expect(entries.map(([, fields]) => fields[0])).toEqual(['e', 'e']);
+    expect(entries.map(([, fields]) => fields.length)).toEqual([2, 2]);
+    // The first claim's entry as an earlier build wrote it, in place of the script's own.
+    const old = parseStreamEntry(saleId, entries[0]![1]).claim;
+    await redis.xdel(stream, entries[0]![0]);
+    await redis.xadd(stream, '*', 'type', 'CLAIMED', 'claimId', old.id, 'memberId', old.memberId, 'quantity', String(old.quantity),
+      'idempotencyKey', old.idempotencyKey, 'expiresAt', String(old.expiresAt.getTime()), 'createdAt', String(old.createdAt.getTime()), 'orderKey', '', 'at', String(Date.now()));
+
+    await catchUp(saleId);
+    const records = await em().find(TimeSaleClaimRecord, { saleId }, { orderBy: { quantity: 'desc' } });
+    expect(records.map(({ id, memberId, quantity, idempotencyKey, status }) => ({ id, memberId, quantity, idempotencyKey, status }))).toEqual([
+      { id: first.id, memberId: memberA, quantity: 2, idempotencyKey: 'key-a', status: 'HELD' },
+      { id: second.id, memberId: memberB, quantity: 1, idempotencyKey: 'key-b', status: 'HELD' },
+    ]);
+    expect(records[0]!.expiresAt.toISOString()).toBe(first.expiresAt);
+    expect(records[1]!.expiresAt.toISOString()).toBe(second.expiresAt);
+    expect((await em().findOneOrFail(TimeSale, saleId)).claimed).toBe(3);
+    expect(await redis.xlen(stream)).toBe(0);
+  });
+
   it('counts an entry once when a batch holds it twice, or a batch is applied again', async () => {
     const { saleId } = await newSale({ quantity: 10, perMemberLimit: 1 });
     await Promise.all(Array.from({ length: 4 }, () => claim(saleId, randomUUID())));

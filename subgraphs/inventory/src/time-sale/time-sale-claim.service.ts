@@ -90,13 +90,17 @@ export interface ClaimInput {
 /** The most claims one script call decides: Redis serves nothing else while a script runs. */
 const MAX_CLAIMS_PER_SCRIPT = 100;
 
-/** One claim's reply from the claim script; an Error for a claim whose step failed or a reply it cannot read. */
+/** One claim's reply from the claim script ('CODE|field|…'); an Error for a claim whose step failed or a reply it cannot read. */
 function claimOutcome(reply: unknown): ClaimOutcome | Error {
-  if (!Array.isArray(reply)) return new Error(`Unexpected claim reply ${String(reply)}`);
-  const [code, a, b, c, d, e] = reply as (string | number)[];
+  if (typeof reply !== 'string') return new Error(`Unexpected claim reply ${String(reply)}`);
+  const bar = reply.indexOf('|');
+  const code = bar === -1 ? reply : reply.slice(0, bar);
+  // The message is the rest, whatever it holds.
+  if (code === 'ERROR') return new Error(`The claim script failed: ${reply.slice(bar + 1)}`);
+  const [a, b, c, d, e] = bar === -1 ? [] : reply.slice(bar + 1).split('|');
   switch (code) {
     case 'CLAIMED':
-      return { kind: 'CLAIMED', claimId: String(a), quantity: Number(b), expiresAt: new Date(Number(c)), replayed: d === 1, remaining: Number(e) };
+      return { kind: 'CLAIMED', claimId: String(a), quantity: Number(b), expiresAt: new Date(Number(c)), replayed: d === '1', remaining: Number(e) };
     case 'SOLD_OUT':
       return { kind: 'SOLD_OUT', remaining: Number(a) };
     case 'NOT_STARTED':
@@ -109,10 +113,8 @@ function claimOutcome(reply: unknown): ClaimOutcome | Error {
       return { kind: 'SALE_PAUSED' };
     case 'RATE_LIMITED':
       return { kind: 'RATE_LIMITED', retryAfterMs: Math.max(0, Number(a)) };
-    case 'ERROR':
-      return new Error(`The claim script failed: ${String(a)}`);
     default:
-      return new Error(`Unexpected claim reply ${String(code)}`);
+      return new Error(`Unexpected claim reply ${code}`);
   }
 }
 

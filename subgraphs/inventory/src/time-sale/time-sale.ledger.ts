@@ -153,8 +153,40 @@ async function insertHeldClaims(tx: EntityManager, saleId: string, events: Claim
   if (!sale) throw new Error(`Claims ${events[0]!.claim.id}… belong to unknown time-sale ${saleId}.`);
 }
 
-/** Parses one stream entry's flat field list. */
+/** An event as the scripts write it: one field `e` holding this JSON (see append_event in lua/common.lua). */
+interface PackedEvent {
+  t: ClaimEvent['type'];
+  i: string;
+  m: string;
+  q: number;
+  k: string;
+  e: number;
+  c: number;
+  o?: string;
+}
+
+/**
+ * Parses one stream entry's field list: one `e` field of JSON, or the nine fields (type, claimId, memberId…) earlier
+ * builds wrote, which a stream may still hold after an upgrade. (A consumer of such a build reads an entry of the new
+ * form as nothing it can write: the sale's writes wait, its entries kept, until a consumer of this build takes them.)
+ */
 export function parseStreamEntry(saleId: string, fields: string[]): ClaimEvent {
+  if (fields.length === 2 && fields[0] === 'e') {
+    const event = JSON.parse(fields[1]!) as PackedEvent;
+    return {
+      type: event.t,
+      claim: {
+        id: event.i,
+        saleId,
+        memberId: event.m,
+        quantity: event.q,
+        idempotencyKey: event.k,
+        expiresAt: new Date(event.e),
+        createdAt: new Date(event.c),
+        orderKey: event.o ? event.o : null,
+      },
+    };
+  }
   const f: Record<string, string> = {};
   for (let i = 0; i + 1 < fields.length; i += 2) f[fields[i]!] = fields[i + 1]!;
   return {

@@ -27,9 +27,11 @@ local function publish_sale(prefix, now)
   }))
 end
 
-local function append_event(kind, id, claim, now)
-  redis.call('XADD', KEYS[6], '*', 'type', kind, 'claimId', id, 'memberId', claim.m, 'quantity', claim.q,
-    'idempotencyKey', claim.k, 'expiresAt', claim.e, 'createdAt', claim.c, 'orderKey', claim.o or '', 'at', now)
+-- An event is one field, `e`, holding JSON {t type, i claimId, m memberId, q quantity, k idempotencyKey, e expiresAt,
+-- c createdAt, o orderKey?}: the consumer's client decodes every field of an entry on its own, and 200 entries of nine
+-- fields cost it 2.7-3.0 ms of CPU against 0.9-1.0 ms for entries of one (parseStreamEntry still reads the nine).
+local function append_event(kind, id, claim)
+  redis.call('XADD', KEYS[6], '*', 'e', cjson.encode({ t = kind, i = id, m = claim.m, q = claim.q, k = claim.k, e = claim.e, c = claim.c, o = claim.o }))
 end
 
 -- A HELD claim gives its units back to the sale (released by checkout or expired).
@@ -40,7 +42,7 @@ local function close_claim(id, claim, status, now)
   redis.call('ZREM', KEYS[5], id)
   redis.call('HINCRBY', KEYS[1], 'remaining', claim.q)
   redis.call('HINCRBY', KEYS[2], claim.m, -claim.q)
-  append_event(status, id, claim, now)
+  append_event(status, id, claim)
 end
 
 -- Writes claims as PostgreSQL stored them (a rebuild) into the claims, idempotency, expiry and member keys.

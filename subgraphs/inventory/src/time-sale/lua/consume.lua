@@ -22,5 +22,5 @@ claim.u = now
 local encoded = cjson.encode(claim)
 redis.call('HSET', KEYS[4], ARGV[2], encoded)
 redis.call('ZREM', KEYS[5], ARGV[2])
-append_event('CONSUMED', ARGV[2], claim, now)
+append_event('CONSUMED', ARGV[2], claim)
 return { 'CONSUMED', encoded }
