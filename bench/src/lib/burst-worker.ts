@@ -6,8 +6,10 @@
  *
  * It first runs `warmup` (closed loop, over the same connections): the buyers of a time sale have the shop open,
  * their connections are up, and this process's own code is compiled, so the burst measures the servers and not a cold
- * client opening a thousand sockets. BENCH_BURST_COLD=1 skips it.
+ * client opening a thousand sockets. BENCH_BURST_COLD=1 skips it. With `waitAfterWarmup`, it then says "WARMED" and
+ * bursts on a "GO" line from its parent.
  */
+import { createInterface } from 'node:readline';
 import { RawHttpConnection } from './raw-http-client.js';
 
 const spec = JSON.parse(process.env.BENCH_BURST!) as {
@@ -17,6 +19,8 @@ const spec = JSON.parse(process.env.BENCH_BURST!) as {
   count: number;
   connections: number;
   warmup: { path: string; body: string; durationMs: number };
+  /** After the warm-up, print "WARMED" and wait for a "GO" line on standard input before the burst. */
+  waitAfterWarmup: boolean;
 };
 const target = new URL(spec.url);
 const connections = await Promise.all(
@@ -53,6 +57,10 @@ const outcomes: Record<string, number> = {};
 const latencies: number[] = [];
 let firstError: string | undefined;
 
+if (spec.waitAfterWarmup) {
+  console.log('WARMED');
+  for await (const line of createInterface({ input: process.stdin })) if (line === 'GO') break;
+}
 console.log('BURSTING');
 const started = performance.now();
 const cpuBefore = process.cpuUsage();

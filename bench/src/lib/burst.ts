@@ -14,6 +14,11 @@ export interface BurstSpec {
   warmup: { url: string; body: string };
   /** Server processes whose CPU time over the burst is reported, by name. */
   servers?: Record<string, number>;
+  /**
+   * Awaited between the warm-up and the burst, which starts once it resolves: the work the warm-up left behind (a
+   * consumer writing its claims to PostgreSQL) is done before, not during, the burst it would slow down.
+   */
+  settle?: () => Promise<void>;
 }
 
 export interface BurstResult {
@@ -30,26 +35,34 @@ export interface BurstResult {
 }
 
 /** Runs one burst-worker process: `count` claims at once over up to 1,000 connections, after a 3 s warm-up. */
-export function burst({ url, body, authorizations, count, warmup, servers = {} }: BurstSpec): Promise<BurstResult> {
+export function burst({ url, body, authorizations, count, warmup, servers = {}, settle }: BurstSpec): Promise<BurstResult> {
   const warmupUrl = new URL(warmup.url);
   if (warmupUrl.origin !== new URL(url).origin) throw new Error("the warm-up must use the burst target's origin");
-  const child = spawnTs(join(benchDir, 'src/lib/burst-worker.ts'), {
-    BENCH_BURST: JSON.stringify({
-      url,
-      body,
-      authorizations,
-      count,
-      connections: Math.min(count, 1_000),
-      warmup: { path: warmupUrl.pathname, body: warmup.body, durationMs: 3_000 },
-    }),
-  });
+  const spec = {
+    url,
+    body,
+    authorizations,
+    count,
+    connections: Math.min(count, 1_000),
+    warmup: { path: warmupUrl.pathname, body: warmup.body, durationMs: 3_000 },
+    waitAfterWarmup: settle !== undefined,
+  };
+  const child = spawnTs(join(benchDir, 'src/lib/burst-worker.ts'), { BENCH_BURST: JSON.stringify(spec) }, [], settle ? 'pipe' : 'ignore');
   // The machine's steal and the servers' CPU are read over the burst itself, from the worker's "BURSTING" line (after
   // its warm-up) to its result.
   const serverCpu = () => Object.fromEntries(Object.entries(servers).map(([name, pid]) => [name, cpuSeconds(pid)]));
   let before = { ticks: machineTicks(), cpu: serverCpu() };
   return new Promise((resolve, reject) => {
     createInterface({ input: child.stdout! }).on('line', (line) => {
-      if (line === 'BURSTING') before = { ticks: machineTicks(), cpu: serverCpu() };
+      if (line === 'WARMED') {
+        settle!().then(
+          () => child.stdin!.end('GO\n'),
+          (error: unknown) => {
+            child.kill();
+            reject(error);
+          },
+        );
+      } else if (line === 'BURSTING') before = { ticks: machineTicks(), cpu: serverCpu() };
       else if (line.startsWith('RESULT ')) {
         const { clientCpuSeconds, ...result } = JSON.parse(line.slice(7));
         const after = serverCpu();

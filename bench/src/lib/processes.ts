@@ -11,8 +11,11 @@ export function setChildFileLimit(limit: number) {
   childFileLimit = limit;
 }
 
-/** Every child (ours and the peers alike) runs TypeScript the way the services do, with the same Node flags, with Apollo's telemetry off. */
-export function spawnTs(file: string, env: Record<string, string> = {}, nodeArgs: string[] = []): ChildProcess {
+/**
+ * Every child (ours and the peers alike) runs TypeScript the way the services do, with the same Node flags, with Apollo's
+ * telemetry off. `stdin: 'pipe'` for a child that waits to be told something.
+ */
+export function spawnTs(file: string, env: Record<string, string> = {}, nodeArgs: string[] = [], stdin: 'ignore' | 'pipe' = 'ignore'): ChildProcess {
   const args = [...nodeArgs, ...SERVICE_NODE_ARGS, '--import', '@swc-node/register/esm-register', file];
   const [command, argv] = childFileLimit
     ? ['/bin/sh', ['-c', `ulimit -n ${childFileLimit} && exec "$0" "$@"`, process.execPath, ...args]]
@@ -20,7 +23,7 @@ export function spawnTs(file: string, env: Record<string, string> = {}, nodeArgs
   return spawn(command as string, argv as string[], {
     cwd: repoRoot,
     env: { ...process.env, NODE_ENV: 'production', APOLLO_TELEMETRY_DISABLED: 'true', ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: [stdin, 'pipe', 'inherit'],
   });
 }
 

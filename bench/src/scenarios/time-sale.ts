@@ -77,6 +77,22 @@ async function remainingOf(redis: ReturnType<typeof createRedis>, prefix: string
   return Number(await redis.hget(`${prefix}${saleKeys(saleId)[0]}`, 'remaining'));
 }
 
+/**
+ * Waits until the sale's claim stream is empty: every claim a burst's warm-up made on it written to PostgreSQL by
+ * inventory's consumer, which deletes what it wrote. Those writes lag the claims by up to a few thousand entries under
+ * the warm-up's load, and a burst started at once paid for them: a shop's buyers wait for the sale to open, the shop
+ * quiet. At most `maxMs`, as the servers close keep-alive connections idle for 5 s and the burst's must stay open.
+ */
+async function claimsWritten(redis: ReturnType<typeof createRedis>, prefix: string, saleId: string, maxMs = 4_000): Promise<{ waitedMs: number; left: number }> {
+  const started = Date.now();
+  for (;;) {
+    const left = await redis.xlen(`${prefix}${saleKeys(saleId)[5]}`);
+    const waitedMs = Date.now() - started;
+    if (left === 0 || waitedMs >= maxMs) return { waitedMs, left };
+    await sleep(50);
+  }
+}
+
 /** Past the gateway's 5 s clock margin around the mark, and past the second an access token's `iat` is rounded to. */
 const SESSION_MARK_MARGIN_MS = 6_500;
 
@@ -211,12 +227,28 @@ try {
   const redisInfo = createRedis({ url: subgraphs.info.redisUrl, keyPrefix: '' });
   const redisPid = Number(/process_id:(\d+)/.exec(await redisInfo.info('server'))![1]);
   redisInfo.disconnect();
+  redisStats = createRedis({ url: subgraphs.info.redisUrl, keyPrefix: '' });
+  // How long each burst waited for its warm-up's claims to be written, and how many were left when it could wait no longer.
+  const warmupWrites: { saleId: string; waitedMs: number; left: number }[] = [];
+  const warmupWritten = async (saleId: string) => {
+    const written = await claimsWritten(redisStats!, subgraphs!.info.redisKeyPrefix, saleId);
+    warmupWrites.push({ saleId, ...written });
+    if (written.left > 0) console.log(`  the warm-up's claims were not all written after ${written.waitedMs} ms (${written.left} left): bursting anyway`);
+  };
   const burstTargets: BurstTarget[] = [
     {
       name: OURS,
       run: async (round) => {
         const saleId = burstSales[round]!.ours;
-        const result = await burst({ url, body: CLAIM(saleId), authorizations, count: buyers, warmup: { url, body: CLAIM(bigSale) }, servers: { gateway: gateway!.pid, subgraphs: subgraphs!.pid, redis: redisPid } });
+        const result = await burst({
+          url,
+          body: CLAIM(saleId),
+          authorizations,
+          count: buyers,
+          warmup: { url, body: CLAIM(bigSale) },
+          settle: () => warmupWritten(bigSale),
+          servers: { gateway: gateway!.pid, subgraphs: subgraphs!.pid, redis: redisPid },
+        });
         const data = await graphqlData(url, `query ($id: ID!) { timeSale(id: $id) { remaining } }`, { id: saleId });
         return { result, remaining: data.timeSale.remaining as number };
       },
@@ -227,7 +259,9 @@ try {
         const target = mode === 'rowlock' ? await startBaseline('rowlock', database) : await engineOn(burstSales[round]!.engine);
         try {
           const servers: Record<string, number> = mode === 'rowlock' ? { server: target.pid } : { server: target.pid, redis: redisPid };
-          const result = await burst({ url: target.url, body: '{}', authorizations: [], count: buyers, warmup: { url: `${target.origin}/warmup`, body: '{}' }, servers });
+          // The engine's warm-up claims on a sale of inventory's, whose consumer writes them (the row lock leaves nothing).
+          const settle = mode === 'engine' ? () => warmupWritten(engineBigSale) : undefined;
+          const result = await burst({ url: target.url, body: '{}', authorizations: [], count: buyers, warmup: { url: `${target.origin}/warmup`, body: '{}' }, servers, ...(settle ? { settle } : {}) });
           const remaining = (await (await fetch(`${target.origin}/remaining`)).json()).remaining as number;
           return { result, remaining };
         } finally {
@@ -305,6 +339,11 @@ try {
     cpuRows,
   );
 
+  const waits = warmupWrites.map((write) => write.waitedMs);
+  console.log(
+    `\nbefore each burst of ours and of the engine, the warm-up's claims were written to PostgreSQL in ${waits.length ? `${median(waits).toFixed(0)} ms (median; ${rangeText(waits, 0)} ms)` : 'no time'}; ${warmupWrites.filter((write) => write.left > 0).length} bursts started with some still unwritten\n`,
+  );
+
   // Sustained: sales too big to sell out, one per gateway and one for the engine; the row lock a row as big.
   const rowlockBig = await startBaseline('rowlock', database, ROW_LOCK_BIG);
   const engineBig = await engineOn(engineBigSale);
@@ -331,7 +370,6 @@ try {
     { name: EMPTY, pid: empty.pid, url: empty.url, body: '{}' },
   );
   const gatewayPids = new Set([gateway.pid, ...peerGateways.map((peer) => peer.pid)]);
-  redisStats = createRedis({ url: subgraphs.info.redisUrl, keyPrefix: '' });
   const windows = new Map(sustainedTargets.map((target) => [target.name, [] as { load: MeasuredLoad; claims: number; scriptCalls: number; scriptUsec: number }[]]));
   for (let round = 0; round < rounds; round++) {
     for (const target of rotated(sustainedTargets, round)) {
@@ -405,6 +443,7 @@ try {
   await writeResults('time-sale', {
     settings: { buyers, units, clients, durationMs, rounds, members: emails.length },
     burst: burstResults,
+    warmupWrites,
     sustained: sustainedResults,
     ratios: { toRowLock, toCeilingPercent: toCeiling },
     gatewayCounts: counts,
