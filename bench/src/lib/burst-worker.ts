@@ -59,7 +59,13 @@ let firstError: string | undefined;
 
 if (spec.waitAfterWarmup) {
   console.log('WARMED');
-  for await (const line of createInterface({ input: process.stdin })) if (line === 'GO') break;
+  let go = false;
+  for await (const line of createInterface({ input: process.stdin })) {
+    go = line === 'GO';
+    if (go) break;
+  }
+  // Standard input closed without a GO: the parent is gone or gave up waiting, and nobody would read the result.
+  if (!go) process.exit(1);
 }
 console.log('BURSTING');
 const started = performance.now();

@@ -48,6 +48,8 @@ export function burst({ url, body, authorizations, count, warmup, servers = {}, 
     waitAfterWarmup: settle !== undefined,
   };
   const child = spawnTs(join(benchDir, 'src/lib/burst-worker.ts'), { BENCH_BURST: JSON.stringify(spec) }, [], settle ? 'pipe' : 'ignore');
+  // A worker that died while the burst waited breaks the pipe (EPIPE): its exit code rejects the burst, not this.
+  child.stdin?.on('error', () => {});
   // The machine's steal and the servers' CPU are read over the burst itself, from the worker's "BURSTING" line (after
   // its warm-up) to its result.
   const serverCpu = () => Object.fromEntries(Object.entries(servers).map(([name, pid]) => [name, cpuSeconds(pid)]));

@@ -229,10 +229,10 @@ try {
   redisInfo.disconnect();
   redisStats = createRedis({ url: subgraphs.info.redisUrl, keyPrefix: '' });
   // How long each burst waited for its warm-up's claims to be written, and how many were left when it could wait no longer.
-  const warmupWrites: { saleId: string; waitedMs: number; left: number }[] = [];
-  const warmupWritten = async (saleId: string) => {
+  const settleWaits: { saleId: string; waitedMs: number; left: number }[] = [];
+  const awaitWarmupWritten = async (saleId: string) => {
     const written = await claimsWritten(redisStats!, subgraphs!.info.redisKeyPrefix, saleId);
-    warmupWrites.push({ saleId, ...written });
+    settleWaits.push({ saleId, ...written });
     if (written.left > 0) console.log(`  the warm-up's claims were not all written after ${written.waitedMs} ms (${written.left} left): bursting anyway`);
   };
   const burstTargets: BurstTarget[] = [
@@ -246,7 +246,7 @@ try {
           authorizations,
           count: buyers,
           warmup: { url, body: CLAIM(bigSale) },
-          settle: () => warmupWritten(bigSale),
+          settle: () => awaitWarmupWritten(bigSale),
           servers: { gateway: gateway!.pid, subgraphs: subgraphs!.pid, redis: redisPid },
         });
         const data = await graphqlData(url, `query ($id: ID!) { timeSale(id: $id) { remaining } }`, { id: saleId });
@@ -260,7 +260,7 @@ try {
         try {
           const servers: Record<string, number> = mode === 'rowlock' ? { server: target.pid } : { server: target.pid, redis: redisPid };
           // The engine's warm-up claims on a sale of inventory's, whose consumer writes them (the row lock leaves nothing).
-          const settle = mode === 'engine' ? () => warmupWritten(engineBigSale) : undefined;
+          const settle = mode === 'engine' ? () => awaitWarmupWritten(engineBigSale) : undefined;
           const result = await burst({ url: target.url, body: '{}', authorizations: [], count: buyers, warmup: { url: `${target.origin}/warmup`, body: '{}' }, servers, ...(settle ? { settle } : {}) });
           const remaining = (await (await fetch(`${target.origin}/remaining`)).json()).remaining as number;
           return { result, remaining };
@@ -339,9 +339,9 @@ try {
     cpuRows,
   );
 
-  const waits = warmupWrites.map((write) => write.waitedMs);
+  const waits = settleWaits.map((write) => write.waitedMs);
   console.log(
-    `\nbefore each burst of ours and of the engine, the warm-up's claims were written to PostgreSQL in ${waits.length ? `${median(waits).toFixed(0)} ms (median; ${rangeText(waits, 0)} ms)` : 'no time'}; ${warmupWrites.filter((write) => write.left > 0).length} bursts started with some still unwritten\n`,
+    `\nbefore each burst of ours and of the engine, the warm-up's claims were written to PostgreSQL in ${waits.length ? `${median(waits).toFixed(0)} ms (median; ${rangeText(waits, 0)} ms)` : 'no time'}; ${settleWaits.filter((write) => write.left > 0).length} bursts started with some still unwritten\n`,
   );
 
   // Sustained: sales too big to sell out, one per gateway and one for the engine; the row lock a row as big.
@@ -443,7 +443,7 @@ try {
   await writeResults('time-sale', {
     settings: { buyers, units, clients, durationMs, rounds, members: emails.length },
     burst: burstResults,
-    warmupWrites,
+    settleWaits,
     sustained: sustainedResults,
     ratios: { toRowLock, toCeilingPercent: toCeiling },
     gatewayCounts: counts,

@@ -96,7 +96,7 @@ function claimOutcome(reply: unknown): ClaimOutcome | Error {
   const bar = reply.indexOf('|');
   const code = bar === -1 ? reply : reply.slice(0, bar);
   // The message is the rest, whatever it holds.
-  if (code === 'ERROR') return new Error(`The claim script failed: ${reply.slice(bar + 1)}`);
+  if (code === 'ERROR') return new Error(`The claim script failed: ${bar === -1 ? '(no message)' : reply.slice(bar + 1)}`);
   const [a, b, c, d, e] = bar === -1 ? [] : reply.slice(bar + 1).split('|');
   switch (code) {
     case 'CLAIMED':

@@ -168,7 +168,8 @@ interface PackedEvent {
 /**
  * Parses one stream entry's field list: one `e` field of JSON, or the nine fields (type, claimId, memberId…) earlier
  * builds wrote, which a stream may still hold after an upgrade. (A consumer of such a build reads an entry of the new
- * form as nothing it can write: the sale's writes wait, its entries kept, until a consumer of this build takes them.)
+ * form as nothing it can write and retries it: the sale's writes wait, its entries kept, until that process is gone
+ * and a consumer of this build takes them over.)
  */
 export function parseStreamEntry(saleId: string, fields: string[]): ClaimEvent {
   if (fields.length === 2 && fields[0] === 'e') {
