@@ -18,9 +18,6 @@ describe('gateway process on SIGTERM', () => {
   it('stops accepting, lets the in-flight request finish, closes the app, then exits 0', async () => {
     // The real main.ts in front of the harness's subgraphs.
     gateway = await startServiceProcess(fileURLToPath(new URL('..', import.meta.url)), {
-      // Not 'test': outside it Apollo Server installs signal handlers of its own unless told not to, and those once
-      // made every SIGTERM exit 1 before the gateway's own close ran. The process must be tested as it is deployed.
-      NODE_ENV: 'development',
       PORT: '0',
       HOST: '127.0.0.1',
       GATEWAY_SHARED_SECRET: TEST_GATEWAY_SECRET,

@@ -16,11 +16,15 @@ export interface ServiceProcess {
  * Starts `src/main.ts` of the workspace at `cwd` (TypeScript through swc, as the start scripts run it) with `env` on
  * top of this process's environment, and resolves once it prints "… ready at <url>". Rejects with its output if it
  * exits first.
+ *
+ * NODE_ENV is 'development' unless `env` says otherwise, not the test runner's 'test': outside 'test' Apollo Server
+ * installs signal handlers of its own unless told not to, and those once made every SIGTERM exit 1 before the app
+ * closed. A process is tested as it is deployed.
  */
 export function startServiceProcess(cwd: string, env: Record<string, string>): Promise<ServiceProcess> {
   const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', 'src/main.ts'], {
     cwd,
-    env: { ...process.env, ...env },
+    env: { ...process.env, NODE_ENV: 'development', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -17,9 +17,6 @@ afterAll(async () => {
 describe('SIGTERM', () => {
   it('stops accepting, lets the in-flight request finish, closes the app (workers, database, Redis), then exits 0', async () => {
     members = await startServiceProcess(fileURLToPath(new URL('..', import.meta.url)), {
-      // Not 'test': outside it Apollo Server installs signal handlers of its own unless told not to, and those once
-      // made every SIGTERM exit 1 before the workers stopped. The process must be tested as it is deployed.
-      NODE_ENV: 'development',
       PORT: '0',
       DATABASE_URL: env.config.DATABASE_URL,
       REDIS_URL: env.config.REDIS_URL,

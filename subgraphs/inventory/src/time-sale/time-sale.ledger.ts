@@ -172,35 +172,34 @@ interface PackedEvent {
  * and a consumer of this build takes them over.)
  */
 export function parseStreamEntry(saleId: string, fields: string[]): ClaimEvent {
-  if (fields.length === 2 && fields[0] === 'e') {
-    const event = JSON.parse(fields[1]!) as PackedEvent;
-    return {
-      type: event.t,
-      claim: {
-        id: event.i,
-        saleId,
-        memberId: event.m,
-        quantity: event.q,
-        idempotencyKey: event.k,
-        expiresAt: new Date(event.e),
-        createdAt: new Date(event.c),
-        orderKey: event.o ? event.o : null,
-      },
-    };
-  }
+  const event = fields.length === 2 && fields[0] === 'e' ? (JSON.parse(fields[1]!) as PackedEvent) : packedFromFields(fields);
+  return {
+    type: event.t,
+    claim: {
+      id: event.i,
+      saleId,
+      memberId: event.m,
+      quantity: event.q,
+      idempotencyKey: event.k,
+      expiresAt: new Date(event.e),
+      createdAt: new Date(event.c),
+      orderKey: event.o ? event.o : null,
+    },
+  };
+}
+
+/** An entry of the nine fields earlier builds wrote, as the one-field JSON holds it. */
+function packedFromFields(fields: string[]): PackedEvent {
   const f: Record<string, string> = {};
   for (let i = 0; i + 1 < fields.length; i += 2) f[fields[i]!] = fields[i + 1]!;
   return {
-    type: f.type as ClaimEvent['type'],
-    claim: {
-      id: f.claimId!,
-      saleId,
-      memberId: f.memberId!,
-      quantity: Number(f.quantity),
-      idempotencyKey: f.idempotencyKey!,
-      expiresAt: new Date(Number(f.expiresAt)),
-      createdAt: new Date(Number(f.createdAt)),
-      orderKey: f.orderKey ? f.orderKey : null,
-    },
+    t: f.type as ClaimEvent['type'],
+    i: f.claimId!,
+    m: f.memberId!,
+    q: Number(f.quantity),
+    k: f.idempotencyKey!,
+    e: Number(f.expiresAt),
+    c: Number(f.createdAt),
+    ...(f.orderKey ? { o: f.orderKey } : {}),
   };
 }
