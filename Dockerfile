@@ -17,4 +17,4 @@ COPY schema/package.json schema/
 RUN npm ci --include=dev --no-audit --no-fund
 COPY . .
 USER node
-CMD ["node", "--experimental-async-context-frame", "--max-semi-space-size=32", "--import", "@swc-node/register/esm-register", "src/main.ts"]
+CMD ["node", "--experimental-async-context-frame", "--max-semi-space-size=64", "--import", "@swc-node/register/esm-register", "src/main.ts"]

@@ -13,10 +13,11 @@ export function setChildFileLimit(limit: number) {
 
 /**
  * Every child (ours and the peers alike) runs TypeScript the way the services do, with the same Node flags, with Apollo's
- * telemetry off. `stdin: 'pipe'` for a child that waits to be told something.
+ * telemetry off. A caller's `nodeArgs` come after the services' flags, so they can override one (another young
+ * generation size, say) for an experiment. `stdin: 'pipe'` for a child that waits to be told something.
  */
 export function spawnTs(file: string, env: Record<string, string> = {}, nodeArgs: string[] = [], stdin: 'ignore' | 'pipe' = 'ignore'): ChildProcess {
-  const args = [...nodeArgs, ...SERVICE_NODE_ARGS, '--import', '@swc-node/register/esm-register', file];
+  const args = [...SERVICE_NODE_ARGS, ...nodeArgs, '--import', '@swc-node/register/esm-register', file];
   const [command, argv] = childFileLimit
     ? ['/bin/sh', ['-c', `ulimit -n ${childFileLimit} && exec "$0" "$@"`, process.execPath, ...args]]
     : [process.execPath, args];
