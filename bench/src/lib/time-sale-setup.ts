@@ -35,6 +35,13 @@ export async function claimsWritten(redis: ReturnType<typeof createRedis>, prefi
   }
 }
 
+/** The Redis server's process id, for its CPU time over a burst. */
+export async function redisServerPid(redis: ReturnType<typeof createRedis>): Promise<number> {
+  const match = /process_id:(\d+)/.exec(await redis.info('server'));
+  if (!match) throw new Error('Redis INFO gave no process_id');
+  return Number(match[1]);
+}
+
 /** Past the gateway's 5 s clock margin around the mark, and past the second an access token's `iat` is rounded to. */
 const SESSION_MARK_MARGIN_MS = 6_500;
 

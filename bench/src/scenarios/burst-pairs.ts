@@ -12,10 +12,10 @@
 import { createRedis } from '@commerce/kit';
 import { burst } from '../lib/burst.js';
 import { rssMb } from '../lib/processes.js';
-import { envNumber, median, percentile, printTable, sortNumbers, writeResults } from '../lib/report.js';
+import { envNumber, median, percentile, printTable, sleep, sortNumbers, writeResults } from '../lib/report.js';
 import { mapLimit } from '../lib/seed.js';
 import { type Running, startGateway, startSubgraphs, type SubgraphsInfo } from '../lib/supergraph.js';
-import { BIG, CLAIM, claimsWritten, createSale, logInBuyers } from '../lib/time-sale-setup.js';
+import { BIG, CLAIM, claimsWritten, createSale, logInBuyers, redisServerPid } from '../lib/time-sale-setup.js';
 
 const pairs = envNumber('BENCH_PAIRS', 6);
 const buyers = envNumber('BENCH_TS_BUYERS', 10_000);
@@ -45,10 +45,10 @@ try {
   const [warmupA, warmupB, ...burstVariants] = info.seeded.variants;
   const warmupSales: Record<Side, string> = { A: await createSale(info, warmupA!, BIG), B: await createSale(info, warmupB!, BIG) };
   const burstSales = await mapLimit(burstVariants, 1, (variant) => createSale(info, variant, units));
-  await new Promise((resolve) => setTimeout(resolve, 2_500)); // the sales open 2 s after they are created
+  await sleep(2_500); // the sales open 2 s after they are created
 
   const redis = createRedis({ url: info.redisUrl, keyPrefix: '' });
-  const redisPid = Number(/process_id:(\d+)/.exec(await redis.info('server'))![1]);
+  const redisPid = await redisServerPid(redis);
   const results: Record<Side, PairedBurst[]> = { A: [], B: [] };
   try {
     for (let pair = 0; pair < pairs; pair++) {

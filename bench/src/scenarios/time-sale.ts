@@ -18,14 +18,14 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { saleKeys } from '@commerce/inventory';
 import { createRedis } from '@commerce/kit';
-import { asMember, createTestDatabase, freePort, graphqlData, type TestDatabase } from '@commerce/testkit';
+import { createTestDatabase, freePort, graphqlData, type TestDatabase } from '@commerce/testkit';
 import { burst, type BurstResult } from '../lib/burst.js';
 import { type MeasuredLoad, runLoad, summarize } from '../lib/load.js';
 import { spawnTs, stop, waitForLine } from '../lib/processes.js';
 import { benchDir, type Cell, envNumber, median, percentile, printTable, rangeText, sleep, sortNumbers, writeResults } from '../lib/report.js';
 import { mapLimit } from '../lib/seed.js';
 import { type Running, startGateway, startSubgraphs, type SubgraphsInfo } from '../lib/supergraph.js';
-import { BIG, CLAIM, claimsWritten, createSale as createSale_, logInBuyers } from '../lib/time-sale-setup.js';
+import { BIG, CLAIM, claimsWritten, createSale, logInBuyers, redisServerPid } from '../lib/time-sale-setup.js';
 
 const buyers = envNumber('BENCH_TS_BUYERS', 10_000);
 const units = envNumber('BENCH_TS_UNITS', 1_000);
@@ -119,13 +119,13 @@ try {
   const [bigVariant, engineBigVariant, directOffVariant, batchingOffVariant, sessionCheckVariant, ...burstVariants] = subgraphs.info.seeded.variants;
 
   const { emails, authorizations } = await logInBuyers(url, subgraphs.info, extraMembers);
-  const createSale = (variant: typeof bigVariant, quantity: number) => createSale_(subgraphs!.info, variant!, quantity);
-  const bigSale = await createSale(bigVariant, BIG);
-  const engineBigSale = await createSale(engineBigVariant, BIG);
-  const peerSales = [await createSale(directOffVariant, BIG), await createSale(batchingOffVariant, BIG), await createSale(sessionCheckVariant, BIG)];
+  const info = subgraphs.info;
+  const bigSale = await createSale(info, bigVariant!, BIG);
+  const engineBigSale = await createSale(info, engineBigVariant!, BIG);
+  const peerSales = [await createSale(info, directOffVariant!, BIG), await createSale(info, batchingOffVariant!, BIG), await createSale(info, sessionCheckVariant!, BIG)];
   const burstSales = await mapLimit([...Array(rounds).keys()], 1, async (round) => ({
-    ours: await createSale(burstVariants[2 * round], units),
-    engine: await createSale(burstVariants[2 * round + 1], units),
+    ours: await createSale(info, burstVariants[2 * round]!, units),
+    engine: await createSale(info, burstVariants[2 * round + 1]!, units),
   }));
   await sleep(2_500);
   const startBaseline = async (...args: Parameters<typeof baseline>) => {
@@ -153,10 +153,8 @@ try {
   const ENGINE = 'claim engine (Lua), bare handler';
   type BurstTarget = { name: string; run: (round: number) => Promise<{ result: BurstResult; remaining: number | null }> };
   // Where a burst's CPU goes, process by process (PostgreSQL's many processes are left out).
-  const redisInfo = createRedis({ url: subgraphs.info.redisUrl, keyPrefix: '' });
-  const redisPid = Number(/process_id:(\d+)/.exec(await redisInfo.info('server'))![1]);
-  redisInfo.disconnect();
   redisStats = createRedis({ url: subgraphs.info.redisUrl, keyPrefix: '' });
+  const redisPid = await redisServerPid(redisStats);
   // How long each burst waited for its warm-up's claims to be written, and how many were left when it could wait no longer.
   const settleWaits: { saleId: string; waitedMs: number; left: number }[] = [];
   const awaitWarmupWritten = async (saleId: string) => {
