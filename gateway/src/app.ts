@@ -33,6 +33,8 @@ import type { GatewayContext } from './context.js';
 import { GatewayMetrics } from './metrics/gateway-metrics.js';
 import { corsHandler } from './http/cors.js';
 import { directFetch } from './direct-fetch/direct-fetch.js';
+import { soldOutAnswers } from './time-sale/sold-out-answers.js';
+import { SoldOutSales } from './time-sale/sold-out-sales.js';
 import { SingleFetchRoutes } from './direct-fetch/single-fetch-routes.js';
 import { operationLimitsPlugin } from './limits/index.js';
 import { RedisDocumentCache } from './persisted-queries/redis-document-cache.js';
@@ -126,6 +128,12 @@ export async function createGatewayApp(config: GatewayConfig, options: Observabi
       : undefined;
   // Should it fail to read the set (Redis away at start), every session is checked in Redis until it does.
   await endedSessions?.start().catch((error: unknown) => observability.logger.warn({ err: error }, 'ended sessions not read; checking sessions in Redis'));
+  const soldOutSales =
+    config.DIRECT_FETCH && config.SOLD_OUT_ANSWERS
+      ? new SoldOutSales({ redis, channelPrefix: config.REDIS_KEY_PREFIX, log: (message) => observability.logger.warn(message) })
+      : undefined;
+  // Until it is subscribed, every claim goes to inventory.
+  await soldOutSales?.start().catch((error: unknown) => observability.logger.warn({ err: error }, 'sold-out sales not subscribed; every claim goes to inventory'));
   // Every request counts one: the two series are looked up once here rather than by label on each request.
   const sessionChecks = { memory: metrics.sessionChecks.labels('memory'), redis: metrics.sessionChecks.labels('redis') };
   const tokens = createAccessTokenVerifier({
@@ -233,6 +241,7 @@ export async function createGatewayApp(config: GatewayConfig, options: Observabi
             formatError,
             includeStacktrace: development,
             onServed: (subgraph) => metrics.directRequests.inc({ subgraph }),
+            ...(soldOutSales ? { answerEarly: soldOutAnswers(soldOutSales), onAnsweredEarly: () => metrics.soldOutAnswers.inc() } : {}),
           }),
         }
       : {}),
@@ -264,6 +273,7 @@ export async function createGatewayApp(config: GatewayConfig, options: Observabi
         await hub.dispose();
         await upstreams.close();
         await endedSessions?.close();
+        soldOutSales?.close();
         await apollo.stop();
         await Promise.all([...dataSources.values()].map((source) => source.close()));
         await Promise.allSettled([redis.quit(), metricsServer.close()]);

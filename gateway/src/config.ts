@@ -81,6 +81,11 @@ export function readGatewayConfig(env: Record<string, string | undefined> = proc
        * own pipeline serves.
        */
       DIRECT_FETCH: booleanFlag(undefined),
+      /**
+       * Claims on a time-sale inventory announced sold out are answered SOLD_OUT here, on the direct path, without
+       * asking inventory (time-sale/sold-out-answers.ts); retries of existing claims still go to inventory.
+       */
+      SOLD_OUT_ANSWERS: booleanFlag(true),
       /** Calls to one subgraph made within one turn of the event loop go as one HTTP request (SubgraphBatcher). */
       SUBGRAPH_BATCHING: booleanFlag(true),
       SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),

@@ -5,6 +5,7 @@ import { eventually, type RedisServerProcess, startRedisServer } from '@commerce
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { EndedSessions } from '../src/auth/ended-sessions.js';
+import { testRedisClients } from './test-redis-clients.js';
 
 /**
  * The gateway's memory of ended sessions beside members' side of it, on a Redis of the test's own (restarted without
@@ -13,7 +14,8 @@ import { EndedSessions } from '../src/auth/ended-sessions.js';
 const PREFIX = 'test-ended:';
 const HEARTBEAT_MS = 200;
 let server: RedisServerProcess;
-const clients: Redis[] = [];
+const redisClients = testRedisClients(() => server.url, PREFIX);
+const connect = redisClients.connect;
 const gateways: EndedSessions[] = [];
 
 beforeAll(async () => {
@@ -26,16 +28,10 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await Promise.all(gateways.splice(0).map((gateway) => gateway.close()));
-  for (const client of clients.splice(0)) client.disconnect();
+  redisClients.disconnectAll();
 });
 afterAll(() => server?.stop());
 
-function connect() {
-  const client = new Redis(server.url, { keyPrefix: PREFIX, maxRetriesPerRequest: 1 });
-  client.on('error', () => {}); // refused while the server restarts
-  clients.push(client);
-  return client;
-}
 const members = () => new SessionLiveness(connect(), { ttlSeconds: 3_600, accessTokenTtlSeconds: 900, channelPrefix: PREFIX });
 const startGateway = async () => {
   const gateway = new EndedSessions({ redis: connect(), channelPrefix: PREFIX, heartbeatMs: HEARTBEAT_MS });

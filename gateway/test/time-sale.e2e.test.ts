@@ -94,6 +94,15 @@ const CLAIM = `mutation ($saleId: ID!, $quantity: Int!, $key: String!) {
   }
 }`;
 
+/** A claim the gateway's direct path serves (one fetch, selecting what the client selects): the sold-out answers' path. */
+const DIRECT_CLAIM = `mutation ($saleId: ID!, $quantity: Int!, $key: String!) {
+  claimTimeSale(saleId: $saleId, quantity: $quantity, idempotencyKey: $key) {
+    __typename
+    ... on TimeSaleClaim { id quantity expiresAt }
+    ... on SoldOut { code message remaining }
+  }
+}`;
+
 async function createSale(quantity: number, perMemberLimit: number): Promise<string> {
   const data = await graphqlData(
     supergraph.gatewayUrl,
@@ -209,6 +218,87 @@ describe('time-sale claims through the gateway', () => {
     expect(sale.timeSale.remaining).toBe(3);
     const anonymous = await graphqlRequest(supergraph.gatewayUrl, CLAIM, { saleId, quantity: 1, key: 'anon' });
     expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('answers claims on a sold-out sale itself as inventory would, except retries of existing claims, until units come back', async () => {
+    const [holder, other, third] = await newMembers(3);
+    const saleId = await createSale(2, 2);
+    const inventory = supergraph.subgraphs.inventory!;
+    const engine = (inventory.services as { timeSales: { engine: { release(claimId: string): Promise<string> } } }).timeSales.engine;
+    const claimBody = async (token: string | undefined, quantity: number, key: string) => {
+      const response = await fetch(supergraph.gatewayUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? auth(token) : {}) },
+        body: JSON.stringify({ query: DIRECT_CLAIM, variables: { saleId, quantity, key } }),
+      });
+      return response.text();
+    };
+    const gatewayAnswered = async () => {
+      const samples = parseMetrics(await (await fetch(supergraph.gatewayUrl.replace(/\/graphql$/, '/metrics'))).text());
+      return samples.find((sample) => sample.name === 'gateway_sold_out_answers_total')?.value ?? 0;
+    };
+    const inventoryDecided = async () => {
+      const metric = await inventory.metrics.registry.getSingleMetric('time_sale_claims_total')!.get();
+      return metric.values.reduce((sum, { value }) => sum + value, 0);
+    };
+    const SOLD_OUT_BODY = `${JSON.stringify({ data: { claimTimeSale: { __typename: 'SoldOut', code: 'SOLD_OUT', message: 'The sale is sold out.', remaining: 0 } } })}\n`;
+
+    const held = await graphqlData(supergraph.gatewayUrl, DIRECT_CLAIM, { saleId, quantity: 2, key: 'holder-key' }, auth(holder!));
+    expect(held.claimTimeSale).toMatchObject({ __typename: 'TimeSaleClaim', quantity: 2 });
+    // Once inventory's announcement is in, the gateway answers the next claim itself.
+    const answeredByGateway = (token: string) =>
+      eventually(async () => {
+        const before = await gatewayAnswered();
+        expect(await claimBody(token, 1, randomUUID())).toBe(SOLD_OUT_BODY);
+        expect(await gatewayAnswered()).toBe(before + 1);
+      });
+    // The last unit is gone.
+    await answeredByGateway(other!);
+    const decided = await inventoryDecided();
+    const answered = await gatewayAnswered();
+    // The holder's new key is sold out too; its retry of the claim goes to inventory and answers with the claim.
+    expect(await claimBody(holder, 1, 'another-key')).toBe(SOLD_OUT_BODY);
+    const retry = await graphqlData(supergraph.gatewayUrl, DIRECT_CLAIM, { saleId, quantity: 2, key: 'holder-key' }, auth(holder!));
+    expect(retry.claimTimeSale).toEqual(held.claimTimeSale);
+    // Bad input and anonymous callers get inventory's answers, not SOLD_OUT.
+    const zero = await graphqlRequest(supergraph.gatewayUrl, DIRECT_CLAIM, { saleId, quantity: 0, key: 'zero' }, auth(other!));
+    expect(zero.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    const anonymous = await graphqlRequest(supergraph.gatewayUrl, DIRECT_CLAIM, { saleId, quantity: 1, key: 'anon' });
+    expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(await gatewayAnswered()).toBe(answered + 1);
+    expect(await inventoryDecided()).toBe(decided + 1);
+
+    // A dropped subscription forgets the sale (what was published meanwhile is lost): inventory answers again, the
+    // same bytes.
+    const subscribers = async () =>
+      String(await inventory.redis.client('LIST'))
+        .split('\n')
+        .filter((line) => line.includes(` name=${supergraph.env.config.REDIS_KEY_PREFIX}sold-out-sales `) && / psub=1 /.test(line))
+        .map((line) => /^id=(\d+) /.exec(line)![1]!);
+    const [subscriber] = await subscribers();
+    expect(subscriber).toBeDefined();
+    await inventory.redis.client('KILL', 'ID', subscriber!);
+    await eventually(async () => {
+      const before = await inventoryDecided();
+      expect(await claimBody(other, 1, randomUUID())).toBe(SOLD_OUT_BODY);
+      expect(await inventoryDecided()).toBe(before + 1);
+    });
+    // What is published before it is back is lost to it too: the test goes on once it is.
+    await eventually(async () => expect((await subscribers()).filter((id) => id !== subscriber)).toHaveLength(1));
+
+    // Units back (the holder's claim released), taken again: sold out again, and the new holder's retry still works.
+    expect(await engine.release(held.claimTimeSale.id)).toBe('RELEASED');
+    const taken = await graphqlData(supergraph.gatewayUrl, DIRECT_CLAIM, { saleId, quantity: 2, key: 'other-key' }, auth(other!));
+    expect(taken.claimTimeSale).toMatchObject({ __typename: 'TimeSaleClaim', quantity: 2 });
+    await answeredByGateway(third!);
+    const retried = await graphqlData(supergraph.gatewayUrl, DIRECT_CLAIM, { saleId, quantity: 2, key: 'other-key' }, auth(other!));
+    expect(retried.claimTimeSale).toEqual(taken.claimTimeSale);
+    // The count showing units again ends the announcement: the next claim is granted.
+    expect(await engine.release(taken.claimTimeSale.id)).toBe('RELEASED');
+    await eventually(async () => {
+      const granted = await graphqlData(supergraph.gatewayUrl, DIRECT_CLAIM, { saleId, quantity: 1, key: randomUUID() }, auth(third!));
+      expect(granted.claimTimeSale.__typename).toBe('TimeSaleClaim');
+    });
   });
 
   it('shows the active sale and its price on the product in the catalog', async () => {

@@ -1,5 +1,6 @@
 import { ENDED_SESSIONS_CHANNEL, ENDED_SESSIONS_KEY, parseEndedSessions, wholeSinceOf } from '@commerce/kit/http';
 import type { Redis } from 'ioredis';
+import { WatchedSubscriber } from '../redis/watched-subscriber.js';
 
 export interface EndedSessionsOptions {
   /** The connection sessions live on (with the deployment's key prefix); a second one is opened to subscribe. */
@@ -38,36 +39,27 @@ export class EndedSessions {
   /** Bumped when the subscription drops: a read begun before then cannot vouch for what came after. */
   private connection = 0;
   private syncing: Promise<void> = Promise.resolve();
-  private lastPong = 0;
-  private reconnectedAt = 0;
-  private readonly subscriber: Redis;
+  private readonly subscriber: WatchedSubscriber;
   private readonly channel: string;
-  private readonly heartbeatMs: number;
-  private readonly timers: NodeJS.Timeout[] = [];
+  private resyncTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: EndedSessionsOptions) {
     this.channel = `${options.channelPrefix}${ENDED_SESSIONS_CHANNEL}`;
-    this.heartbeatMs = options.heartbeatMs ?? 1_000;
-    this.subscriber = options.redis.duplicate({ lazyConnect: true });
-    this.subscriber.on('message', (_channel: string, message: string) => this.remember(message));
+    this.subscriber = new WatchedSubscriber(options.redis, { name: 'ended-sessions', keyPrefix: options.channelPrefix, heartbeatMs: options.heartbeatMs ?? 1_000, log: options.log });
+    const connection = this.subscriber.connection;
+    connection.on('message', (_channel: string, message: string) => this.remember(message));
     // Announcements sent while the subscription is down are lost to it: ask Redis until it is back and resynced.
-    this.subscriber.on('close', () => {
+    connection.on('close', () => {
       this.connection++;
       this.synced = false;
     });
-    this.subscriber.on('ready', () => void this.sync());
-    this.subscriber.on('error', (error: Error) => options.log?.(`ended-sessions subscription: ${error.message}`));
+    connection.on('ready', () => void this.sync());
   }
 
   /** Connects and reads the set; rejects if Redis cannot be reached, and keeps trying (answering undefined meanwhile). */
   async start(): Promise<void> {
-    const every = (ms: number, run: () => void) => {
-      const timer = setInterval(run, ms);
-      timer.unref();
-      this.timers.push(timer);
-    };
-    every(this.options.resyncMs ?? 30_000, () => void this.sync());
-    every(this.heartbeatMs, () => this.heartbeat());
+    this.resyncTimer ??= setInterval(() => void this.sync(), this.options.resyncMs ?? 30_000);
+    this.resyncTimer.unref();
     await this.subscriber.connect(); // its ready event reads the set
     await this.syncing;
   }
@@ -78,7 +70,7 @@ export class EndedSessions {
    */
   ended(sessionId: string, issuedAt: number | undefined): boolean | undefined {
     if (!this.synced || !this.marked || issuedAt === undefined) return undefined;
-    if (Date.now() - this.lastPong > 5 * this.heartbeatMs) return undefined;
+    if (!this.subscriber.answering) return undefined;
     if (issuedAt * 1000 <= this.wholeSince + CLOCK_MARGIN_MS) return undefined;
     return this.sessions.has(sessionId);
   }
@@ -96,8 +88,8 @@ export class EndedSessions {
 
   private async readSet(): Promise<void> {
     const connection = this.connection;
-    await this.subscriber.subscribe(this.channel);
-    this.lastPong = Date.now(); // it answered
+    await this.subscriber.connection.subscribe(this.channel);
+    this.subscriber.answered();
     const flat = await this.options.redis.zrange(ENDED_SESSIONS_KEY, '0', '-1', 'WITHSCORES');
     let marked = false;
     for (let i = 0; i + 1 < flat.length; i += 2) {
@@ -114,23 +106,7 @@ export class EndedSessions {
     const now = Date.now();
     for (const [sessionId, forgetAt] of this.sessions) if (forgetAt <= now) this.sessions.delete(sessionId);
     // A drop while reading leaves it unsynced: the next ready reads again.
-    if (connection === this.connection && this.subscriber.status === 'ready') this.synced = true;
-  }
-
-  /** Pings the subscription; one silent for ten beats is dropped and made again (its ready event resyncs). */
-  private heartbeat(): void {
-    if (this.subscriber.status !== 'ready') return;
-    const now = Date.now();
-    if (now - this.lastPong > 10 * this.heartbeatMs && now - this.reconnectedAt > 10 * this.heartbeatMs) {
-      this.options.log?.('ended-sessions subscription stopped answering; reconnecting');
-      this.reconnectedAt = now;
-      this.subscriber.disconnect(true);
-      return;
-    }
-    this.subscriber.ping().then(
-      () => (this.lastPong = Date.now()),
-      () => {},
-    );
+    if (connection === this.connection && this.subscriber.connection.status === 'ready') this.synced = true;
   }
 
   private remember(message: string): void {
@@ -139,8 +115,8 @@ export class EndedSessions {
   }
 
   async close(): Promise<void> {
-    for (const timer of this.timers.splice(0)) clearInterval(timer);
+    clearInterval(this.resyncTimer);
     this.synced = false;
-    this.subscriber.disconnect();
+    this.subscriber.close();
   }
 }

@@ -2,12 +2,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { type ParsedGraphQLRequest, sendJson } from '@commerce/kit/http';
-import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { getVariableValues } from 'graphql/execution/values.js';
 import type { GatewayContext } from '../context.js';
 import { type DirectRequestContext, RequestHooks } from './request-hooks.js';
 import { responseContentType } from './response-content-type.js';
-import type { SingleFetchRoutes } from './single-fetch-routes.js';
+import type { EarlyAnswer } from '../time-sale/sold-out-answers.js';
+import type { SingleFetchRoute, SingleFetchRoutes } from './single-fetch-routes.js';
 
 export interface DirectFetchOptions {
   /** The current supergraph's routes; undefined until one is loaded. */
@@ -22,6 +23,19 @@ export interface DirectFetchOptions {
   includeStacktrace: boolean;
   /** Told of every operation this path served. */
   onServed?: (serviceName: string) => void;
+  /**
+   * An answer known without the subgraph (a claim on a sold-out sale), asked once the plugins let the operation
+   * through; undefined sends it on.
+   */
+  answerEarly?: (
+    route: SingleFetchRoute,
+    schema: GraphQLSchema,
+    variables: Record<string, unknown>,
+    rawVariables: Record<string, unknown> | undefined,
+    viewer: GatewayContext['viewer'],
+  ) => EarlyAnswer | undefined;
+  /** Told of every operation answered early. */
+  onAnsweredEarly?: () => void;
 }
 
 interface RequestBody {
@@ -89,6 +103,15 @@ export function directFetch(options: DirectFetchOptions) {
       // handed to it to build the context (a session check in Redis) and run the plugins (a rate-limit script) again.
       await sendRefusal(res, contentType, hooks, toGraphQLError(refusal), options);
       options.onServed?.(route.fetch.serviceName);
+      return true;
+    }
+
+    const early = options.answerEarly?.(route, routes.schema, coerced.coerced, variables as Record<string, unknown> | undefined, contextValue.viewer);
+    if (early) {
+      await hooks.willSendResponse([], early.result);
+      res.setHeader('content-type', contentType);
+      sendJson(res, 200, early.body);
+      options.onAnsweredEarly?.();
       return true;
     }
 

@@ -16,6 +16,7 @@ export interface GatewayLiveStats {
 export class GatewayMetrics extends Metrics {
   readonly subgraphFetch: Histogram<'subgraph' | 'outcome'>;
   readonly directRequests: Counter<'subgraph'>;
+  readonly soldOutAnswers: Counter;
   readonly subgraphBatches: Histogram<'subgraph'>;
   readonly sessionChecks: Counter<'answered_by'>;
   private live?: GatewayLiveStats;
@@ -34,6 +35,11 @@ export class GatewayMetrics extends Metrics {
       name: 'gateway_direct_requests_total',
       help: 'Operations served on the direct path: sent whole to the one subgraph that answers them, by subgraph (also counted in graphql_requests_total).',
       labelNames: ['subgraph'],
+      registers,
+    });
+    this.soldOutAnswers = new Counter({
+      name: 'gateway_sold_out_answers_total',
+      help: 'Time-sale claims the gateway answered SOLD_OUT itself, on a sale inventory announced sold out (also counted in graphql_requests_total).',
       registers,
     });
     this.subgraphBatches = new Histogram({

@@ -10,6 +10,7 @@ export * from './server/http-listener.js';
 export * from './identity/ended-sessions.js';
 export * from './identity/identity-headers.js';
 export * from './identity/viewer.js';
+export * from './time-sale/sold-out-sales.js';
 export * from './server/graphql-http-handler.js';
 export * from './server/subgraph-batch.js';
 export * from './cache/single-flight-cache.js';

@@ -19,6 +19,7 @@ export * from './server/subgraph-schema.js';
 export * from './db/schema-diff.js';
 export * from './identity/authorization.js';
 export * from './identity/ended-sessions.js';
+export * from './time-sale/sold-out-sales.js';
 export * from './identity/identity-headers.js';
 export * from './identity/viewer.js';
 export * from './outbox/outbox-message.entity.js';

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { asMember, graphqlData, graphqlRequest, type RedisServerProcess, startRedisServer } from '@commerce/testkit';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TimeSale } from '../src/time-sale/time-sale.entity.js';
 import { eventually, openTimeSale, type RunningInventory, startInventory } from './support/inventory-harness.js';
@@ -34,6 +35,12 @@ describe('a Redis restart without persistence', () => {
     await redis.start();
     await eventually(async () => expect(await inventory.app.redis.ping()).toBe('PONG'), 10_000);
 
+    // Live subscribers (and gateways holding the sale sold out) hear the rebuilt count.
+    const listener = new Redis(redis.url);
+    const counts: { remaining: number }[] = [];
+    listener.on('pmessage', (_pattern: string, _channel: string, message: string) => counts.push(JSON.parse(message)));
+    await listener.psubscribe(`*inventory:time-sale:${saleId}`);
+
     const newcomer = randomUUID();
     const paused = await graphqlData(inventory.url, CLAIM, { saleId, key: 'after' }, asMember(newcomer));
     expect(paused.claimTimeSale).toEqual({ __typename: 'SalePaused', code: 'SALE_PAUSED' });
@@ -46,6 +53,8 @@ describe('a Redis restart without persistence', () => {
     });
     const sale = await graphqlData(inventory.url, `query ($id: ID!) { timeSale(id: $id) { remaining status } }`, { id: saleId });
     expect(sale.timeSale).toEqual({ remaining: 6, status: 'ACTIVE' });
+    await eventually(() => expect(counts.map(({ remaining }) => remaining)).toEqual([7, 6]));
+    listener.disconnect();
     // Members and idempotency keys came back too: a replay answers with the first claim, the limit still holds.
     const replay = await graphqlData(inventory.url, CLAIM, { saleId, key: `k-${members[0]}` }, asMember(members[0]!));
     expect(replay.claimTimeSale.id).toBe(before[0].claimTimeSale.id);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { parseSoldOutAnnouncement, replayKey, SOLD_OUT_CHANNEL, type SoldOutAnnouncement } from '@commerce/kit';
 import { asMember, graphqlData, graphqlRequest } from '@commerce/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StockMovement } from '../src/stock/stock-movement.entity.js';
@@ -283,6 +284,36 @@ describe('claims made together', () => {
     expect(after).toMatchObject({ status: 'fulfilled', value: { kind: 'CLAIMED', remaining: 1 } });
     expect((await engine.readSale(saleId))!.remaining).toBe(1);
     expect(await engine.backlog(saleId)).toBe(3);
+  });
+
+  it('that take the last unit announce the sale sold out with its claims, unless it holds more than the most announced', async () => {
+    const { engine } = services();
+    const capped = new TimeSaleClaimEngine(inventory.app.redis, { ...engine.options, maxAnnouncedReplays: 2 });
+    const subscriber = inventory.app.redis.duplicate({ keyPrefix: '' });
+    const announced: SoldOutAnnouncement[] = [];
+    subscriber.on('message', (_channel: string, message: string) => announced.push(parseSoldOutAnnouncement(message)!));
+    try {
+      await subscriber.subscribe(`${engine.options.channelPrefix}${SOLD_OUT_CHANNEL}`);
+      const big = (await newSale({ quantity: 3, perMemberLimit: 3 })).saleId;
+      const small = await newSale({ quantity: 3, perMemberLimit: 3 });
+      const [m1, m2] = [randomUUID(), randomUUID()];
+      // Three claims for the capped engine's limit of two: sold out, not announced.
+      await Promise.all([1, 2, 3].map(() => capped.claim({ saleId: big, memberId: m1, quantity: 1, idempotencyKey: randomUUID() })));
+      // One unit short of selling out, then the last two: one announcement, after the batch that took them.
+      await engine.claim({ saleId: small.saleId, memberId: m1, quantity: 1, idempotencyKey: 'k1' });
+      const last = await Promise.all([
+        engine.claim({ saleId: small.saleId, memberId: m2, quantity: 2, idempotencyKey: 'k2' }),
+        engine.claim({ saleId: small.saleId, memberId: m2, quantity: 1, idempotencyKey: 'k3' }),
+      ]);
+      expect(last.map((outcome) => outcome.kind)).toEqual(['CLAIMED', 'SOLD_OUT']);
+      await eventually(() => expect(announced).toHaveLength(1));
+      const [announcement] = announced;
+      expect(announcement).toMatchObject({ saleId: small.saleId, status: 'OPEN' });
+      expect(announcement!.replays.sort()).toEqual([replayKey(m1, 'k1'), replayKey(m2, 'k2')].sort());
+      expect(announcement!.endsAt).toBe((await engine.readSale(small.saleId))!.endsAt.getTime());
+    } finally {
+      subscriber.disconnect();
+    }
   });
 
   it('go to Redis at most 100 to a script call', async () => {

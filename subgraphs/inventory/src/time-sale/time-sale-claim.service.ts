@@ -1,3 +1,4 @@
+import { MAX_ANNOUNCED_REPLAYS } from '@commerce/kit';
 import type { Cluster, Redis } from 'ioredis';
 import type { TimeSaleClaimStatus } from './time-sale-claim.entity.js';
 import { newClaimId, rateLimitKey, rebuildLockKey, saleIdOfClaim, saleKeys, STREAM_GROUP } from './time-sale.keys.js';
@@ -50,6 +51,8 @@ export interface ClaimEngineOptions {
   /** Claim attempts one member may make per sale per window; 0 turns the limit off. */
   rateLimit: number;
   rateWindowMs: number;
+  /** A sale that sells out holding more claims than this is not announced sold out (default MAX_ANNOUNCED_REPLAYS). */
+  maxAnnouncedReplays?: number;
 }
 
 /** A claim as stored in the sale's `claims` hash (short names: it is written once per claim on the hot path). */
@@ -184,9 +187,9 @@ export class TimeSaleClaimEngine {
 
   /** One script call for a batch of claims on one sale; each caller gets its claim's reply, or the call's error. */
   private send(saleId: string, claims: PendingClaim[]): void {
-    const { channelPrefix, holdMs, rateLimit, rateWindowMs } = this.options;
+    const { channelPrefix, holdMs, rateLimit, rateWindowMs, maxAnnouncedReplays = MAX_ANNOUNCED_REPLAYS } = this.options;
     const keys = saleKeys(saleId);
-    const args: (string | number)[] = [channelPrefix, holdMs, rateLimit, rateWindowMs];
+    const args: (string | number)[] = [channelPrefix, holdMs, rateLimit, rateWindowMs, maxAnnouncedReplays];
     for (const { input } of claims) {
       keys.push(rateLimitKey(saleId, input.memberId));
       args.push(input.memberId, input.quantity, input.idempotencyKey, newClaimId(saleId));
@@ -282,7 +285,7 @@ export class TimeSaleClaimEngine {
       status: sale.status,
     };
     const stored = JSON.stringify(claims.map(storedClaimOf));
-    return Number(await this.redis.tsLoad(...saleKeys(sale.saleId), rebuildLockKey(sale.saleId), JSON.stringify(saleFields), stored, STREAM_GROUP, token));
+    return Number(await this.redis.tsLoad(...saleKeys(sale.saleId), rebuildLockKey(sale.saleId), JSON.stringify(saleFields), stored, STREAM_GROUP, token, this.options.channelPrefix));
   }
 
   /** The sale's state, or null when Redis holds none (never created, dropped after settlement, or lost). */

@@ -1,4 +1,4 @@
-import { isUuid, uuidv7 } from '@commerce/kit';
+import { isUuid, TIME_SALE_CHANNEL_PREFIX, uuidv7 } from '@commerce/kit';
 
 /**
  * Every Redis key of one sale carries the hash tag `{saleId}`, so all of them live in one Redis Cluster
@@ -20,7 +20,7 @@ export const rebuildLockKey = (saleId: string) => `ts:{${saleId}}:rebuild`;
 export const STREAM_GROUP = 'pg-writer';
 
 /** Unprefixed pub/sub channel of a sale's live counts (the pub/sub adds the deployment prefix on subscribe). */
-export const timeSaleChannel = (saleId: string) => `inventory:time-sale:${saleId}`;
+export const timeSaleChannel = (saleId: string) => `${TIME_SALE_CHANNEL_PREFIX}${saleId}`;
 
 /**
  * Claim ids name their sale (`<saleId>.<uuidv7>`): checkout knows only the claim id, and the sale's keys

@@ -2,6 +2,8 @@ import { GraphQLError } from 'graphql';
 import {
   badUserInput,
   type Connection,
+  MAX_CLAIM_QUANTITY,
+  MAX_IDEMPOTENCY_KEY_LENGTH,
   notFound,
   type PageArgs,
   rateLimited,
@@ -44,7 +46,6 @@ import {
 
 const MAX_QUANTITY = 1_000_000;
 const MAX_WINDOW_MS = 31 * 24 * 60 * 60 * 1000;
-const MAX_CLAIM_QUANTITY = 100;
 
 export async function findTimeSale({ loaders }: InventoryContext, id: string): Promise<TimeSale> {
   const sale = await loaders.timeSaleById.load(requireUuid(id));
@@ -177,7 +178,9 @@ export async function claimTimeSale(
   const saleId = requireUuid(input.saleId, 'saleId');
   integerIn(input.quantity, 1, MAX_CLAIM_QUANTITY, 'quantity');
   const key = input.idempotencyKey;
-  if (key.length < 1 || key.length > 100) throw badUserInput('idempotencyKey must be 1 to 100 characters.', 'idempotencyKey');
+  if (key.length < 1 || key.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
+    throw badUserInput(`idempotencyKey must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters.`, 'idempotencyKey');
+  }
   const { engine, keeper } = context.services.timeSales;
   const outcome = await engine.claim({ saleId, memberId: member.memberId, quantity: input.quantity, idempotencyKey: key });
   context.services.timeSales.metrics.recordClaim(outcome);

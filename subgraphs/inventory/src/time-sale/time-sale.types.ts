@@ -1,4 +1,4 @@
-import { ErrorResult } from '@commerce/kit';
+import { ErrorResult, SOLD_OUT_MESSAGE } from '@commerce/kit';
 import { createUnionType, Directive, Field, GraphQLISODateTime, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { ProductVariant } from '../product-variant/product-variant.type.js';
 import { TimeSale } from './time-sale.entity.js';
@@ -77,7 +77,7 @@ export class SoldOut extends ErrorResult {
   remaining!: number;
 
   static of(remaining: number) {
-    return errorResult(SoldOut, 'SOLD_OUT', remaining === 0 ? 'The sale is sold out.' : `Only ${remaining} units remain.`, { remaining });
+    return errorResult(SoldOut, 'SOLD_OUT', remaining === 0 ? SOLD_OUT_MESSAGE : `Only ${remaining} units remain.`, { remaining });
   }
 }
 

@@ -1,6 +1,7 @@
 -- claimTimeSale for a batch of claims on one sale, each decided in turn as if it had come alone, all in one step.
 -- KEYS[6 + i] is claim i's member attempt counter ts:{id}:rl:<memberId>.
--- ARGV: prefix, holdMs, rateLimit, rateWindowMs, then four per claim: memberId, quantity, idempotencyKey, newClaimId.
+-- ARGV: prefix, holdMs, rateLimit, rateWindowMs, maxAnnouncedReplays, then four per claim: memberId, quantity,
+-- idempotencyKey, newClaimId.
 -- Returns one reply per claim, a string of fields joined by '|': 'CLAIMED|claimId|quantity|expiresAt|replayed|remaining'
 -- (replayed 0 or 1), 'code|detail', or 'SALE_PAUSED' alone; 'ERROR|message' for a claim whose step failed (what it
 -- wrote stays, as with a script of its own; the others go on). One string, not a table of six: the client decodes each
@@ -10,7 +11,8 @@
 -- holds: one script per claim spent a third of its time publishing, and one sale's claims are bound to one shard.
 local hold_ms = tonumber(ARGV[2])
 local rate_limit = tonumber(ARGV[3])
-local count = (#ARGV - 4) / 4
+local max_announced_replays = tonumber(ARGV[5])
+local count = (#ARGV - 5) / 4
 local replies = {}
 local function reply_of(...) return table.concat({ ... }, '|') end
 
@@ -64,10 +66,19 @@ local function claim_one(i, member, qty, key, id)
 end
 
 for i = 1, count do
-  local at = 4 + (i - 1) * 4
+  local at = 5 + (i - 1) * 4
   local ok, reply = pcall(claim_one, i, ARGV[at + 1], tonumber(ARGV[at + 2]), ARGV[at + 3], ARGV[at + 4])
   if ok then replies[i] = reply
   else replies[i] = 'ERROR|' .. (type(reply) == 'table' and tostring(reply.err) or tostring(reply)) end
 end
-if claimed_any then publish_sale(ARGV[1], now) end
+if claimed_any then
+  publish_sale(ARGV[1], now)
+  -- The batch took the last unit: gateways may answer SOLD_OUT themselves from now on, except to the claims that
+  -- exist (a retry answers with its claim), until a count shows units again (see sold-out-sales in the kit).
+  if remaining == 0 and redis.call('HLEN', KEYS[3]) <= max_announced_replays then
+    redis.call('PUBLISH', ARGV[1] .. 'inventory:time-sale-sold-out', cjson.encode({
+      saleId = redis.call('HGET', KEYS[1], 'saleId'), status = sale[1], endsAt = ends_at, replays = redis.call('HKEYS', KEYS[3]),
+    }))
+  end
+end
 return replies

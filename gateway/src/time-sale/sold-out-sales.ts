@@ -1,0 +1,112 @@
+import { parseSaleCount, parseSoldOutAnnouncement, replayKey, SOLD_OUT_CHANNEL, TIME_SALE_CHANNEL_PREFIX } from '@commerce/kit/http';
+import type { Redis } from 'ioredis';
+import { WatchedSubscriber } from '../redis/watched-subscriber.js';
+
+export interface SoldOutSalesOptions {
+  /** A connection with the deployment's key prefix; a second one is opened to subscribe. */
+  redis: Redis;
+  /** The deployment's key prefix, put in front of the channels (ioredis prefixes keys only). */
+  channelPrefix: string;
+  heartbeatMs?: number;
+  log?: (message: string) => void;
+}
+
+/** A sale's clock and the gateway's differ a little: near its end, inventory decides (ENDED) instead. */
+const END_MARGIN_MS = 2_000;
+
+interface SoldOutSale {
+  status: string;
+  endsAt: number;
+  replays: Set<string>;
+}
+
+/**
+ * The time-sales inventory announced sold out (see sold-out-sales in the kit), held in memory while nothing has
+ * shown units again, so the gateway can answer a claim on one SOLD_OUT itself. Everything uncertain sends the claim
+ * on to inventory, which decides as ever: a retry of an existing claim (its member and idempotency key), a sale near
+ * or past its end, any time the subscription is not known to be whole (before it is up, while it is silent; a drop
+ * forgets every sale, since what was published meanwhile is lost).
+ */
+export class SoldOutSales {
+  private readonly sales = new Map<string, SoldOutSale>();
+  private readonly subscriber: WatchedSubscriber;
+  private readonly soldOutChannel: string;
+  private readonly countPattern: string;
+  private readonly countPrefix: string;
+  private subscribed = false;
+
+  constructor(private readonly options: SoldOutSalesOptions) {
+    this.soldOutChannel = `${options.channelPrefix}${SOLD_OUT_CHANNEL}`;
+    this.countPrefix = `${options.channelPrefix}${TIME_SALE_CHANNEL_PREFIX}`;
+    this.countPattern = `${this.countPrefix}*`;
+    this.subscriber = new WatchedSubscriber(options.redis, { name: 'sold-out-sales', keyPrefix: options.channelPrefix, heartbeatMs: options.heartbeatMs ?? 1_000, log: options.log });
+    const connection = this.subscriber.connection;
+    connection.on('message', (channel: string, message: string) => {
+      if (channel === this.soldOutChannel) this.remember(message);
+    });
+    connection.on('pmessage', (_pattern: string, channel: string, message: string) => this.onCount(channel, message));
+    connection.on('close', () => {
+      this.subscribed = false;
+      this.sales.clear();
+    });
+    connection.on('ready', () => void this.subscribe());
+  }
+
+  /** Connects and subscribes; rejects if Redis cannot be reached, and keeps trying (sending every claim on meanwhile). */
+  async start(): Promise<void> {
+    await this.subscriber.connect();
+    await this.subscribe();
+  }
+
+  /** Whether a claim of this member with this key on this sale is to be answered SOLD_OUT here. */
+  soldOutFor(saleId: string, memberId: string, idempotencyKey: string): boolean {
+    const sale = this.sales.get(saleId);
+    if (!sale || !this.subscribed || !this.subscriber.answering) return false;
+    if (Date.now() >= sale.endsAt - END_MARGIN_MS) {
+      this.sales.delete(saleId);
+      return false;
+    }
+    return !sale.replays.has(replayKey(memberId, idempotencyKey));
+  }
+
+  /** How many sales are held as sold out. */
+  get size(): number {
+    return this.sales.size;
+  }
+
+  private async subscribe(): Promise<void> {
+    try {
+      const connection = this.subscriber.connection;
+      await connection.subscribe(this.soldOutChannel);
+      await connection.psubscribe(this.countPattern);
+      this.subscriber.answered();
+      this.subscribed = connection.status === 'ready';
+    } catch (error) {
+      this.options.log?.(`sold-out sales not subscribed; every claim goes to inventory: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  private remember(message: string): void {
+    const announced = parseSoldOutAnnouncement(message);
+    if (!announced) return;
+    const now = Date.now();
+    for (const [saleId, sale] of this.sales) if (sale.endsAt <= now) this.sales.delete(saleId);
+    this.sales.set(announced.saleId, { status: announced.status, endsAt: announced.endsAt, replays: new Set(announced.replays) });
+  }
+
+  /** A sale's count: units again, or another status, end its announcement. Other sales' counts are not even read. */
+  private onCount(channel: string, message: string): void {
+    if (this.sales.size === 0 || !channel.startsWith(this.countPrefix)) return;
+    const saleId = channel.slice(this.countPrefix.length);
+    const sale = this.sales.get(saleId);
+    if (!sale) return;
+    const count = parseSaleCount(message);
+    if (!count || count.remaining > 0 || count.status !== sale.status) this.sales.delete(saleId);
+  }
+
+  close(): void {
+    this.subscribed = false;
+    this.sales.clear();
+    this.subscriber.close();
+  }
+}

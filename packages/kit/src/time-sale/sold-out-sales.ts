@@ -1,0 +1,72 @@
+/**
+ * How the inventory subgraph tells gateways that a time-sale sold out, so a gateway can answer the buyers who keep
+ * pressing "buy" SOLD_OUT itself instead of sending each of them to inventory and Redis. In a burst of ten thousand
+ * buyers for a thousand units, nine in ten claims come after the last unit went.
+ *
+ * In the same script step as the claim that takes its last unit, inventory publishes on SOLD_OUT_CHANNEL the sale,
+ * its status and end, and every (member, idempotency key) that holds a claim on it (`replays`): a retry of one of
+ * those must still answer with its claim, so a gateway sends it on. Any later message on the sale's own count channel
+ * (TIME_SALE_CHANNEL_PREFIX + id) that shows units again (a claim expired or was given back) or another status (the
+ * sale was cancelled) ends it, as does the end of the sale's window or a dropped subscription. Both channels come from
+ * one Redis node (a sale's keys share a hash tag), so a gateway reads them in the order they were published.
+ *
+ * A sale with more than MAX_ANNOUNCED_REPLAYS claims is not announced: the message would be too large to be worth it.
+ */
+
+/** Unprefixed, as all channels: the deployment's key prefix goes in front (ioredis prefixes keys only). */
+export const SOLD_OUT_CHANNEL = 'inventory:time-sale-sold-out';
+
+/** A sale's count channel is this followed by the sale's id (every claim, release, expiry and cancellation). */
+export const TIME_SALE_CHANNEL_PREFIX = 'inventory:time-sale:';
+
+export const MAX_ANNOUNCED_REPLAYS = 10_000;
+
+/** The most units one claim may ask for. */
+export const MAX_CLAIM_QUANTITY = 100;
+
+/** The longest idempotency key a claim may carry. */
+export const MAX_IDEMPOTENCY_KEY_LENGTH = 100;
+
+/** What a sold-out sale answers a claim (its `SoldOut` result), as the inventory subgraph words it. */
+export const SOLD_OUT_MESSAGE = 'The sale is sold out.';
+
+/** A claim's replay key, as the claim script stores it: the same member and key answer with the first claim. */
+export const replayKey = (memberId: string, idempotencyKey: string) => `${memberId}:${idempotencyKey}`;
+
+export interface SoldOutAnnouncement {
+  saleId: string;
+  /** The sale's status when it sold out; a count message with another status ends the announcement. */
+  status: string;
+  /** When the sale's window closes (ms): claims after it answer ENDED, which inventory decides. */
+  endsAt: number;
+  /** replayKey of every claim the sale holds. */
+  replays: string[];
+}
+
+export function parseSoldOutAnnouncement(message: string): SoldOutAnnouncement | null {
+  try {
+    const parsed = JSON.parse(message) as Partial<SoldOutAnnouncement>;
+    if (typeof parsed.saleId !== 'string' || typeof parsed.status !== 'string' || typeof parsed.endsAt !== 'number' || !Array.isArray(parsed.replays)) {
+      return null;
+    }
+    return {
+      saleId: parsed.saleId,
+      status: parsed.status,
+      endsAt: parsed.endsAt,
+      replays: parsed.replays.filter((replay): replay is string => typeof replay === 'string'),
+    };
+  } catch {
+    return null;
+  }
+}
+
+/** The part of a sale's count message that can end an announcement: its units left and status; null if unreadable. */
+export function parseSaleCount(message: string): { remaining: number; status: string } | null {
+  try {
+    const parsed = JSON.parse(message) as { remaining?: unknown; status?: unknown };
+    if (typeof parsed.remaining !== 'number' || typeof parsed.status !== 'string') return null;
+    return { remaining: parsed.remaining, status: parsed.status };
+  } catch {
+    return null;
+  }
+}
