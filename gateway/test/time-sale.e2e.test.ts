@@ -220,7 +220,7 @@ describe('time-sale claims through the gateway', () => {
     expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 
-  it('answers claims on a sold-out sale itself as inventory would, except retries of existing claims, until units come back', async () => {
+  it('answers claims on a sold-out sale itself as inventory would, except those of members with a claim on it, until units come back', async () => {
     const [holder, other, third] = await newMembers(3);
     const saleId = await createSale(2, 2);
     const inventory = supergraph.subgraphs.inventory!;
@@ -256,17 +256,50 @@ describe('time-sale claims through the gateway', () => {
     await answeredByGateway(other!);
     const decided = await inventoryDecided();
     const answered = await gatewayAnswered();
-    // The holder's new key is sold out too; its retry of the claim goes to inventory and answers with the claim.
-    expect(await claimBody(holder, 1, 'another-key')).toBe(SOLD_OUT_BODY);
+    // The holder's claims go to inventory: its retry answers with the claim, a new key is sold out.
     const retry = await graphqlData(supergraph.gatewayUrl, DIRECT_CLAIM, { saleId, quantity: 2, key: 'holder-key' }, auth(holder!));
     expect(retry.claimTimeSale).toEqual(held.claimTimeSale);
+    expect(await claimBody(holder, 1, 'another-key')).toBe(SOLD_OUT_BODY);
     // Bad input and anonymous callers get inventory's answers, not SOLD_OUT.
-    const zero = await graphqlRequest(supergraph.gatewayUrl, DIRECT_CLAIM, { saleId, quantity: 0, key: 'zero' }, auth(other!));
-    expect(zero.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    for (const quantity of [0, 101]) {
+      const refused = await graphqlRequest(supergraph.gatewayUrl, DIRECT_CLAIM, { saleId, quantity, key: 'bad' }, auth(other!));
+      expect(refused.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    }
     const anonymous = await graphqlRequest(supergraph.gatewayUrl, DIRECT_CLAIM, { saleId, quantity: 1, key: 'anon' });
     expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
-    expect(await gatewayAnswered()).toBe(answered + 1);
-    expect(await inventoryDecided()).toBe(decided + 1);
+    expect(await gatewayAnswered()).toBe(answered);
+    expect(await inventoryDecided()).toBe(decided + 2);
+
+    // Shaped to the client's selection (aliases, fragments, @include and @skip) byte for byte as inventory's answer
+    // through a gateway without sold-out answers.
+    const plain = await supergraph.startGateway({ SOLD_OUT_ANSWERS: 'false' });
+    const selections: [string, Record<string, unknown>][] = [
+      [
+        `mutation ($saleId: ID!, $key: String!) { claim: claimTimeSale(saleId: $saleId, quantity: 1, idempotencyKey: $key) { __typename ...soldOut } }
+         fragment soldOut on SoldOut { left: remaining why: message }`,
+        {},
+      ],
+      ...[true, false].map((more): [string, Record<string, unknown>] => [
+        `mutation ($saleId: ID!, $key: String!, $more: Boolean!) {
+           claimTimeSale(saleId: $saleId, quantity: 1, idempotencyKey: $key) { __typename ... on SoldOut { code message @include(if: $more) remaining @skip(if: $more) } }
+         }`,
+        { more },
+      ]),
+    ];
+    for (const [query, variables] of selections) {
+      const bodyFrom = async (url: string) =>
+        (
+          await fetch(url, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', ...auth(other!) },
+            body: JSON.stringify({ query, variables: { saleId, key: randomUUID(), ...variables } }),
+          })
+        ).text();
+      const before = await gatewayAnswered();
+      const fromGateway = await bodyFrom(supergraph.gatewayUrl);
+      expect(await gatewayAnswered()).toBe(before + 1);
+      expect(fromGateway).toBe(await bodyFrom(plain.url));
+    }
 
     // A dropped subscription forgets the sale (what was published meanwhile is lost): inventory answers again, the
     // same bytes.
@@ -283,8 +316,11 @@ describe('time-sale claims through the gateway', () => {
       expect(await claimBody(other, 1, randomUUID())).toBe(SOLD_OUT_BODY);
       expect(await inventoryDecided()).toBe(before + 1);
     });
-    // What is published before it is back is lost to it too: the test goes on once it is.
+    // What is published before it is back is lost to it too: back, it still sends the claims on.
     await eventually(async () => expect((await subscribers()).filter((id) => id !== subscriber)).toHaveLength(1));
+    const beforeBack = await inventoryDecided();
+    expect(await claimBody(third, 1, randomUUID())).toBe(SOLD_OUT_BODY);
+    expect(await inventoryDecided()).toBe(beforeBack + 1);
 
     // Units back (the holder's claim released), taken again: sold out again, and the new holder's retry still works.
     expect(await engine.release(held.claimTimeSale.id)).toBe('RELEASED');

@@ -26,9 +26,9 @@ interface ClaimOperation {
  * without the call to inventory: after a sale's last unit goes, every other claim of a burst would cost inventory and
  * Redis a decision whose answer is known. Only an operation that is that one mutation field and nothing else, from a
  * member who may purchase, with arguments inventory would accept, is answered here; anything else (an anonymous or
- * unverified caller, a quantity or key out of bounds, a retry of an existing claim) goes to inventory, which answers
- * it as before. Unlike inventory, a claim answered here does not count against the member's claim attempts: it costs
- * no more than the gateway's own rate limit lets through.
+ * unverified caller, a quantity or key out of bounds, a member with a claim on the sale, whose claim may be a retry)
+ * goes to inventory, which answers it as before. Unlike inventory, a claim answered here does not count against the
+ * member's claim attempts at inventory, which protect inventory and Redis, and this costs neither.
  */
 export function soldOutAnswers(sales: SoldOutSales) {
   const operations = new WeakMap<SingleFetchRoute, ClaimOperation | null>();
@@ -56,7 +56,7 @@ export function soldOutAnswers(sales: SoldOutSales) {
     if (typeof saleId !== 'string' || typeof quantity !== 'number' || typeof idempotencyKey !== 'string') return undefined;
     if (!Number.isInteger(quantity) || quantity < 1 || quantity > MAX_CLAIM_QUANTITY) return undefined;
     if (idempotencyKey.length < 1 || idempotencyKey.length > MAX_IDEMPOTENCY_KEY_LENGTH) return undefined;
-    if (!sales.soldOutFor(saleId, viewer.memberId, idempotencyKey)) return undefined;
+    if (!sales.soldOutFor(saleId, viewer.memberId)) return undefined;
     if (claim.answer) return claim.answer;
     const answer = shape(route, rawVariables, schema);
     if (answer && claim.cacheable) claim.answer = answer;

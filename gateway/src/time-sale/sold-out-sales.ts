@@ -1,4 +1,4 @@
-import { parseSaleCount, parseSoldOutAnnouncement, replayKey, SOLD_OUT_CHANNEL, TIME_SALE_CHANNEL_PREFIX } from '@commerce/kit/http';
+import { parseSaleCount, parseSoldOutAnnouncement, SOLD_OUT_CHANNEL, TIME_SALE_CHANNEL_PREFIX } from '@commerce/kit/http';
 import type { Redis } from 'ioredis';
 import { WatchedSubscriber } from '../redis/watched-subscriber.js';
 
@@ -11,21 +11,31 @@ export interface SoldOutSalesOptions {
   log?: (message: string) => void;
 }
 
-/** A sale's clock and the gateway's differ a little: near its end, inventory decides (ENDED) instead. */
+/**
+ * Near a sale's end inventory decides (ENDED by Redis's clock). The end is moved to the gateway's clock by how far
+ * Redis's was at the announcement; the margin covers the announcement's time in transit and drift since.
+ */
 const END_MARGIN_MS = 2_000;
+
+/** How often sales past their end are forgotten. */
+const SWEEP_MS = 60_000;
 
 interface SoldOutSale {
   status: string;
+  /** The sale's end, on this process's clock (ms). */
   endsAt: number;
-  replays: Set<string>;
+  members: Set<string>;
 }
+
+/** A channel name as a literal part of a PSUBSCRIBE pattern. */
+const globEscaped = (text: string) => text.replace(/[*?[\]\\]/g, '\\$&');
 
 /**
  * The time-sales inventory announced sold out (see sold-out-sales in the kit), held in memory while nothing has
  * shown units again, so the gateway can answer a claim on one SOLD_OUT itself. Everything uncertain sends the claim
- * on to inventory, which decides as ever: a retry of an existing claim (its member and idempotency key), a sale near
- * or past its end, any time the subscription is not known to be whole (before it is up, while it is silent; a drop
- * forgets every sale, since what was published meanwhile is lost).
+ * on to inventory, which decides as ever: any claim of a member who has one on the sale (it may be a retry, which
+ * answers with the claim), a sale near or past its end, any time the subscription is not known to be whole (before it
+ * is up, while it is silent; a drop forgets every sale, since what was published meanwhile is lost).
  */
 export class SoldOutSales {
   private readonly sales = new Map<string, SoldOutSale>();
@@ -34,11 +44,12 @@ export class SoldOutSales {
   private readonly countPattern: string;
   private readonly countPrefix: string;
   private subscribed = false;
+  private sweep: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: SoldOutSalesOptions) {
     this.soldOutChannel = `${options.channelPrefix}${SOLD_OUT_CHANNEL}`;
     this.countPrefix = `${options.channelPrefix}${TIME_SALE_CHANNEL_PREFIX}`;
-    this.countPattern = `${this.countPrefix}*`;
+    this.countPattern = `${globEscaped(this.countPrefix)}*`;
     this.subscriber = new WatchedSubscriber(options.redis, { name: 'sold-out-sales', keyPrefix: options.channelPrefix, heartbeatMs: options.heartbeatMs ?? 1_000, log: options.log });
     const connection = this.subscriber.connection;
     connection.on('message', (channel: string, message: string) => {
@@ -54,19 +65,21 @@ export class SoldOutSales {
 
   /** Connects and subscribes; rejects if Redis cannot be reached, and keeps trying (sending every claim on meanwhile). */
   async start(): Promise<void> {
+    this.sweep ??= setInterval(() => this.forgetEnded(), SWEEP_MS);
+    this.sweep.unref();
     await this.subscriber.connect();
     await this.subscribe();
   }
 
-  /** Whether a claim of this member with this key on this sale is to be answered SOLD_OUT here. */
-  soldOutFor(saleId: string, memberId: string, idempotencyKey: string): boolean {
+  /** Whether this member's claim on this sale is to be answered SOLD_OUT here. */
+  soldOutFor(saleId: string, memberId: string): boolean {
     const sale = this.sales.get(saleId);
     if (!sale || !this.subscribed || !this.subscriber.answering) return false;
     if (Date.now() >= sale.endsAt - END_MARGIN_MS) {
       this.sales.delete(saleId);
       return false;
     }
-    return !sale.replays.has(replayKey(memberId, idempotencyKey));
+    return !sale.members.has(memberId);
   }
 
   /** How many sales are held as sold out. */
@@ -77,8 +90,9 @@ export class SoldOutSales {
   private async subscribe(): Promise<void> {
     try {
       const connection = this.subscriber.connection;
-      await connection.subscribe(this.soldOutChannel);
+      // The counts first: an announcement is taken only once every count after it will arrive too.
       await connection.psubscribe(this.countPattern);
+      await connection.subscribe(this.soldOutChannel);
       this.subscriber.answered();
       this.subscribed = connection.status === 'ready';
     } catch (error) {
@@ -87,11 +101,18 @@ export class SoldOutSales {
   }
 
   private remember(message: string): void {
+    // Before both subscriptions are confirmed, a count that would end the announcement may not arrive.
+    if (!this.subscribed) return;
     const announced = parseSoldOutAnnouncement(message);
     if (!announced) return;
+    this.forgetEnded();
+    const endsAt = announced.endsAt - (announced.at - Date.now());
+    this.sales.set(announced.saleId, { status: announced.status, endsAt, members: new Set(announced.members) });
+  }
+
+  private forgetEnded(): void {
     const now = Date.now();
     for (const [saleId, sale] of this.sales) if (sale.endsAt <= now) this.sales.delete(saleId);
-    this.sales.set(announced.saleId, { status: announced.status, endsAt: announced.endsAt, replays: new Set(announced.replays) });
   }
 
   /** A sale's count: units again, or another status, end its announcement. Other sales' counts are not even read. */
@@ -105,6 +126,7 @@ export class SoldOutSales {
   }
 
   close(): void {
+    clearInterval(this.sweep);
     this.subscribed = false;
     this.sales.clear();
     this.subscriber.close();

@@ -39,30 +39,33 @@ describe('a Redis restart without persistence', () => {
     const listener = new Redis(redis.url);
     const counts: { remaining: number }[] = [];
     listener.on('pmessage', (_pattern: string, _channel: string, message: string) => counts.push(JSON.parse(message)));
-    await listener.psubscribe(`*inventory:time-sale:${saleId}`);
+    try {
+      await listener.psubscribe(`*inventory:time-sale:${saleId}`);
 
-    const newcomer = randomUUID();
-    const paused = await graphqlData(inventory.url, CLAIM, { saleId, key: 'after' }, asMember(newcomer));
-    expect(paused.claimTimeSale).toEqual({ __typename: 'SalePaused', code: 'SALE_PAUSED' });
+      const newcomer = randomUUID();
+      const paused = await graphqlData(inventory.url, CLAIM, { saleId, key: 'after' }, asMember(newcomer));
+      expect(paused.claimTimeSale).toEqual({ __typename: 'SalePaused', code: 'SALE_PAUSED' });
 
-    // The paused claim started the rebuild; claims resume with 10 - 3 remaining.
-    const resumed = await eventually(async () => {
-      const data = await graphqlData(inventory.url, CLAIM, { saleId, key: 'after' }, asMember(newcomer));
-      expect(data.claimTimeSale.__typename).toBe('TimeSaleClaim');
-      return data.claimTimeSale;
-    });
-    const sale = await graphqlData(inventory.url, `query ($id: ID!) { timeSale(id: $id) { remaining status } }`, { id: saleId });
-    expect(sale.timeSale).toEqual({ remaining: 6, status: 'ACTIVE' });
-    await eventually(() => expect(counts.map(({ remaining }) => remaining)).toEqual([7, 6]));
-    listener.disconnect();
-    // Members and idempotency keys came back too: a replay answers with the first claim, the limit still holds.
-    const replay = await graphqlData(inventory.url, CLAIM, { saleId, key: `k-${members[0]}` }, asMember(members[0]!));
-    expect(replay.claimTimeSale.id).toBe(before[0].claimTimeSale.id);
-    const again = await graphqlData(inventory.url, CLAIM, { saleId, key: 'other' }, asMember(members[1]!));
-    expect(again.claimTimeSale).toEqual({ __typename: 'LimitExceeded', code: 'LIMIT_EXCEEDED' });
-    // And the new claim reaches PostgreSQL through a stream and consumer group the rebuild recreated.
-    await eventually(async () => expect((await inventory.app.orm.em.fork().findOneOrFail(TimeSale, saleId)).claimed).toBe(4));
-    expect(resumed.id).toMatch(new RegExp(`^${saleId}\\.`));
-    expect((await graphqlRequest(inventory.url, CLAIM, { saleId, key: 'x' })).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+      // The paused claim started the rebuild; claims resume with 10 - 3 remaining.
+      const resumed = await eventually(async () => {
+        const data = await graphqlData(inventory.url, CLAIM, { saleId, key: 'after' }, asMember(newcomer));
+        expect(data.claimTimeSale.__typename).toBe('TimeSaleClaim');
+        return data.claimTimeSale;
+      });
+      const sale = await graphqlData(inventory.url, `query ($id: ID!) { timeSale(id: $id) { remaining status } }`, { id: saleId });
+      expect(sale.timeSale).toEqual({ remaining: 6, status: 'ACTIVE' });
+      await eventually(() => expect(counts.map(({ remaining }) => remaining)).toEqual([7, 6]));
+      // Members and idempotency keys came back too: a replay answers with the first claim, the limit still holds.
+      const replay = await graphqlData(inventory.url, CLAIM, { saleId, key: `k-${members[0]}` }, asMember(members[0]!));
+      expect(replay.claimTimeSale.id).toBe(before[0].claimTimeSale.id);
+      const again = await graphqlData(inventory.url, CLAIM, { saleId, key: 'other' }, asMember(members[1]!));
+      expect(again.claimTimeSale).toEqual({ __typename: 'LimitExceeded', code: 'LIMIT_EXCEEDED' });
+      // And the new claim reaches PostgreSQL through a stream and consumer group the rebuild recreated.
+      await eventually(async () => expect((await inventory.app.orm.em.fork().findOneOrFail(TimeSale, saleId)).claimed).toBe(4));
+      expect(resumed.id).toMatch(new RegExp(`^${saleId}\\.`));
+      expect((await graphqlRequest(inventory.url, CLAIM, { saleId, key: 'x' })).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    } finally {
+      listener.disconnect();
+    }
   });
 });

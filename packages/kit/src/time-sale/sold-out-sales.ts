@@ -4,13 +4,16 @@
  * buyers for a thousand units, nine in ten claims come after the last unit went.
  *
  * In the same script step as the claim that takes its last unit, inventory publishes on SOLD_OUT_CHANNEL the sale,
- * its status and end, and every (member, idempotency key) that holds a claim on it (`replays`): a retry of one of
- * those must still answer with its claim, so a gateway sends it on. Any later message on the sale's own count channel
- * (TIME_SALE_CHANNEL_PREFIX + id) that shows units again (a claim expired or was given back) or another status (the
- * sale was cancelled) ends it, as does the end of the sale's window or a dropped subscription. Both channels come from
- * one Redis node (a sale's keys share a hash tag), so a gateway reads them in the order they were published.
+ * its status and end, Redis's clock, and every member who has made a claim on it in any status (`members`): a retry
+ * of one of those claims must still answer with the claim, so a gateway sends every claim of those members on (the
+ * member, not the idempotency key, keeps the message bounded by the sale's units and its keys out of it). Any later
+ * message on the sale's own count channel (TIME_SALE_CHANNEL_PREFIX + id) that shows units again (a claim expired or
+ * was given back, a rebuild) or another status (the sale was cancelled) ends it, as does the end of the sale's window
+ * or a dropped subscription. Both channels come from one Redis node (a sale's keys share a hash tag), so a gateway
+ * reads them in the order they were published.
  *
- * A sale with more than MAX_ANNOUNCED_REPLAYS claims is not announced: the message would be too large to be worth it.
+ * A sale that sells out holding more than MAX_ANNOUNCED_CLAIMS claims (in any status) is not announced: the message
+ * and the script's time to build it would be too large to be worth it.
  */
 
 /** Unprefixed, as all channels: the deployment's key prefix goes in front (ioredis prefixes keys only). */
@@ -19,7 +22,7 @@ export const SOLD_OUT_CHANNEL = 'inventory:time-sale-sold-out';
 /** A sale's count channel is this followed by the sale's id (every claim, release, expiry and cancellation). */
 export const TIME_SALE_CHANNEL_PREFIX = 'inventory:time-sale:';
 
-export const MAX_ANNOUNCED_REPLAYS = 10_000;
+export const MAX_ANNOUNCED_CLAIMS = 10_000;
 
 /** The most units one claim may ask for. */
 export const MAX_CLAIM_QUANTITY = 100;
@@ -30,31 +33,26 @@ export const MAX_IDEMPOTENCY_KEY_LENGTH = 100;
 /** What a sold-out sale answers a claim (its `SoldOut` result), as the inventory subgraph words it. */
 export const SOLD_OUT_MESSAGE = 'The sale is sold out.';
 
-/** A claim's replay key, as the claim script stores it: the same member and key answer with the first claim. */
-export const replayKey = (memberId: string, idempotencyKey: string) => `${memberId}:${idempotencyKey}`;
-
 export interface SoldOutAnnouncement {
   saleId: string;
   /** The sale's status when it sold out; a count message with another status ends the announcement. */
   status: string;
-  /** When the sale's window closes (ms): claims after it answer ENDED, which inventory decides. */
+  /** When the sale's window closes (ms, Redis's clock): claims after it answer ENDED, which inventory decides. */
   endsAt: number;
-  /** replayKey of every claim the sale holds. */
-  replays: string[];
+  /** Redis's clock when it sold out (ms): how far a gateway's clock is from the one endsAt is read on. */
+  at: number;
+  /** Every member with a claim on the sale, in any status. */
+  members: string[];
 }
 
 export function parseSoldOutAnnouncement(message: string): SoldOutAnnouncement | null {
   try {
     const parsed = JSON.parse(message) as Partial<SoldOutAnnouncement>;
-    if (typeof parsed.saleId !== 'string' || typeof parsed.status !== 'string' || typeof parsed.endsAt !== 'number' || !Array.isArray(parsed.replays)) {
+    const { saleId, status, endsAt, at, members } = parsed;
+    if (typeof saleId !== 'string' || typeof status !== 'string' || typeof endsAt !== 'number' || typeof at !== 'number' || !Array.isArray(members)) {
       return null;
     }
-    return {
-      saleId: parsed.saleId,
-      status: parsed.status,
-      endsAt: parsed.endsAt,
-      replays: parsed.replays.filter((replay): replay is string => typeof replay === 'string'),
-    };
+    return { saleId, status, endsAt, at, members: members.filter((member): member is string => typeof member === 'string') };
   } catch {
     return null;
   }

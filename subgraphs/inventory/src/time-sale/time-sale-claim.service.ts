@@ -1,4 +1,4 @@
-import { MAX_ANNOUNCED_REPLAYS } from '@commerce/kit';
+import { MAX_ANNOUNCED_CLAIMS } from '@commerce/kit';
 import type { Cluster, Redis } from 'ioredis';
 import type { TimeSaleClaimStatus } from './time-sale-claim.entity.js';
 import { newClaimId, rateLimitKey, rebuildLockKey, saleIdOfClaim, saleKeys, STREAM_GROUP } from './time-sale.keys.js';
@@ -51,8 +51,8 @@ export interface ClaimEngineOptions {
   /** Claim attempts one member may make per sale per window; 0 turns the limit off. */
   rateLimit: number;
   rateWindowMs: number;
-  /** A sale that sells out holding more claims than this is not announced sold out (default MAX_ANNOUNCED_REPLAYS). */
-  maxAnnouncedReplays?: number;
+  /** A sale that sells out holding more claims than this is not announced sold out (default MAX_ANNOUNCED_CLAIMS). */
+  maxAnnouncedClaims?: number;
 }
 
 /** A claim as stored in the sale's `claims` hash (short names: it is written once per claim on the hot path). */
@@ -187,9 +187,9 @@ export class TimeSaleClaimEngine {
 
   /** One script call for a batch of claims on one sale; each caller gets its claim's reply, or the call's error. */
   private send(saleId: string, claims: PendingClaim[]): void {
-    const { channelPrefix, holdMs, rateLimit, rateWindowMs, maxAnnouncedReplays = MAX_ANNOUNCED_REPLAYS } = this.options;
+    const { channelPrefix, holdMs, rateLimit, rateWindowMs, maxAnnouncedClaims = MAX_ANNOUNCED_CLAIMS } = this.options;
     const keys = saleKeys(saleId);
-    const args: (string | number)[] = [channelPrefix, holdMs, rateLimit, rateWindowMs, maxAnnouncedReplays];
+    const args: (string | number)[] = [channelPrefix, holdMs, rateLimit, rateWindowMs, maxAnnouncedClaims];
     for (const { input } of claims) {
       keys.push(rateLimitKey(saleId, input.memberId));
       args.push(input.memberId, input.quantity, input.idempotencyKey, newClaimId(saleId));

@@ -1,6 +1,6 @@
 -- claimTimeSale for a batch of claims on one sale, each decided in turn as if it had come alone, all in one step.
 -- KEYS[6 + i] is claim i's member attempt counter ts:{id}:rl:<memberId>.
--- ARGV: prefix, holdMs, rateLimit, rateWindowMs, maxAnnouncedReplays, then four per claim: memberId, quantity,
+-- ARGV: prefix, holdMs, rateLimit, rateWindowMs, maxAnnouncedClaims, then four per claim: memberId, quantity,
 -- idempotencyKey, newClaimId.
 -- Returns one reply per claim, a string of fields joined by '|': 'CLAIMED|claimId|quantity|expiresAt|replayed|remaining'
 -- (replayed 0 or 1), 'code|detail', or 'SALE_PAUSED' alone; 'ERROR|message' for a claim whose step failed (what it
@@ -11,7 +11,7 @@
 -- holds: one script per claim spent a third of its time publishing, and one sale's claims are bound to one shard.
 local hold_ms = tonumber(ARGV[2])
 local rate_limit = tonumber(ARGV[3])
-local max_announced_replays = tonumber(ARGV[5])
+local max_announced_claims = tonumber(ARGV[5])
 local count = (#ARGV - 5) / 4
 local replies = {}
 local function reply_of(...) return table.concat({ ... }, '|') end
@@ -73,11 +73,20 @@ for i = 1, count do
 end
 if claimed_any then
   publish_sale(ARGV[1], now)
-  -- The batch took the last unit: gateways may answer SOLD_OUT themselves from now on, except to the claims that
-  -- exist (a retry answers with its claim), until a count shows units again (see sold-out-sales in the kit).
-  if remaining == 0 and redis.call('HLEN', KEYS[3]) <= max_announced_replays then
+  -- The batch took the last unit: gateways may answer SOLD_OUT themselves from now on, except to the members with
+  -- a claim (a retry answers with its claim), until a count shows units again (see sold-out-sales in the kit). The
+  -- members come from the idempotency keys (memberId:key), which a rebuild restores for claims in every status.
+  if remaining == 0 and redis.call('HLEN', KEYS[3]) <= max_announced_claims then
+    local members, seen = {}, {}
+    for _, field in ipairs(redis.call('HKEYS', KEYS[3])) do
+      local member = string.match(field, '^[^:]+')
+      if not seen[member] then
+        seen[member] = true
+        members[#members + 1] = member
+      end
+    end
     redis.call('PUBLISH', ARGV[1] .. 'inventory:time-sale-sold-out', cjson.encode({
-      saleId = redis.call('HGET', KEYS[1], 'saleId'), status = sale[1], endsAt = ends_at, replays = redis.call('HKEYS', KEYS[3]),
+      saleId = redis.call('HGET', KEYS[1], 'saleId'), status = sale[1], endsAt = ends_at, at = now, members = members,
     }))
   end
 end
