@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { SOLD_OUT_CHANNEL, type SoldOutAnnouncement, TIME_SALE_CHANNEL_PREFIX } from '@commerce/kit';
+import { replayKey, SOLD_OUT_CHANNEL, type SoldOutAnnouncement, TIME_SALE_CHANNEL_PREFIX } from '@commerce/kit';
 import { eventually, type RedisServerProcess, startRedisServer } from '@commerce/testkit';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -34,7 +34,7 @@ const startGateway = async () => {
 };
 const member = randomUUID();
 const announce = (publisher: Redis, sale: Partial<SoldOutAnnouncement> & { saleId: string }) =>
-  publisher.publish(`${PREFIX}${SOLD_OUT_CHANNEL}`, JSON.stringify({ status: 'OPEN', endsAt: Date.now() + 60_000, at: Date.now(), members: [], ...sale }));
+  publisher.publish(`${PREFIX}${SOLD_OUT_CHANNEL}`, JSON.stringify({ status: 'OPEN', endsAt: Date.now() + 60_000, at: Date.now(), replays: [], ...sale }));
 const count = (publisher: Redis, saleId: string, remaining: number, status = 'OPEN') =>
   publisher.publish(`${PREFIX}${TIME_SALE_CHANNEL_PREFIX}${saleId}`, JSON.stringify({ saleId, remaining, status, quantity: 10 }));
 
@@ -42,28 +42,28 @@ const count = (publisher: Redis, saleId: string, remaining: number, status = 'OP
 async function caughtUp(gateway: SoldOutSales, publisher: Redis) {
   const marker = randomUUID();
   await announce(publisher, { saleId: marker });
-  await eventually(() => expect(gateway.soldOutFor(marker, member)).toBe(true));
+  await eventually(() => expect(gateway.soldOutFor(marker, member, 'k')).toBe(true));
 }
 
 describe('sold-out sales in the gateway', () => {
-  it('holds an announced sale sold out for every member but those with a claim on it, until a count shows units again', async () => {
+  it('holds an announced sale sold out for every claim but the retries of its claims, until a count shows units again', async () => {
     const gateway = await startGateway();
     const publisher = connect();
-    const [sale, other, holder] = [randomUUID(), randomUUID(), randomUUID()];
-    await announce(publisher, { saleId: sale, members: [holder] });
-    await eventually(() => expect(gateway.soldOutFor(sale, member)).toBe(true));
-    expect(gateway.soldOutFor(sale, holder)).toBe(false);
-    expect(gateway.soldOutFor(sale, randomUUID())).toBe(true);
-    expect(gateway.soldOutFor(other, member)).toBe(false);
+    const [sale, other] = [randomUUID(), randomUUID()];
+    await announce(publisher, { saleId: sale, replays: [replayKey(member, 'kept')] });
+    await eventually(() => expect(gateway.soldOutFor(sale, member, 'k')).toBe(true));
+    expect(gateway.soldOutFor(sale, member, 'kept')).toBe(false);
+    expect(gateway.soldOutFor(sale, randomUUID(), 'kept')).toBe(true);
+    expect(gateway.soldOutFor(other, member, 'k')).toBe(false);
 
     // Another sale's count, and this sale's count still at 0, change nothing.
     await count(publisher, other, 5);
     await count(publisher, sale, 0);
     await caughtUp(gateway, publisher);
-    expect(gateway.soldOutFor(sale, member)).toBe(true);
+    expect(gateway.soldOutFor(sale, member, 'k')).toBe(true);
     // Units back: inventory decides again.
     await count(publisher, sale, 1);
-    await eventually(() => expect(gateway.soldOutFor(sale, member)).toBe(false));
+    await eventually(() => expect(gateway.soldOutFor(sale, member, 'k')).toBe(false));
   });
 
   it("lets inventory decide once the sale changes status, near its end by Redis's clock, or when what was published may be lost", async () => {
@@ -76,24 +76,24 @@ describe('sold-out sales in the gateway', () => {
     await announce(publisher, { saleId: skewed, endsAt: Date.now() + 6_500, at: Date.now() + 5_000 });
     await announce(publisher, { saleId: lost });
     await eventually(() => expect(gateway.size).toBe(4));
-    expect(gateway.soldOutFor(cancelled, member)).toBe(true);
+    expect(gateway.soldOutFor(cancelled, member, 'k')).toBe(true);
     // Inside the clock margin of its end, ENDED is inventory's to say.
-    expect(gateway.soldOutFor(ending, member)).toBe(false);
-    expect(gateway.soldOutFor(skewed, member)).toBe(false);
+    expect(gateway.soldOutFor(ending, member, 'k')).toBe(false);
+    expect(gateway.soldOutFor(skewed, member, 'k')).toBe(false);
 
     await count(publisher, cancelled, 0, 'CANCELLED');
-    await eventually(() => expect(gateway.soldOutFor(cancelled, member)).toBe(false));
-    expect(gateway.soldOutFor(lost, member)).toBe(true);
+    await eventually(() => expect(gateway.soldOutFor(cancelled, member, 'k')).toBe(false));
+    expect(gateway.soldOutFor(lost, member, 'k')).toBe(true);
 
     // Redis restarts: a release published while the subscription was down would be lost, so the sale is forgotten,
     // also once the subscription is back.
     await server.stop();
-    await eventually(() => expect(gateway.soldOutFor(lost, member)).toBe(false));
+    await eventually(() => expect(gateway.soldOutFor(lost, member, 'k')).toBe(false));
     await server.start();
     await eventually(() => caughtUp(gateway, publisher), 10_000);
-    expect(gateway.soldOutFor(lost, member)).toBe(false);
+    expect(gateway.soldOutFor(lost, member, 'k')).toBe(false);
     await announce(publisher, { saleId: lost });
-    await eventually(() => expect(gateway.soldOutFor(lost, member)).toBe(true));
+    await eventually(() => expect(gateway.soldOutFor(lost, member, 'k')).toBe(true));
   });
 
   it('reads the counts of its own deployment only, whatever glob characters its key prefix holds', async () => {
@@ -103,26 +103,26 @@ describe('sold-out sales in the gateway', () => {
     await gateway.start();
     const publisher = connect();
     const announceHere = (saleId: string) =>
-      publisher.publish(`${prefix}${SOLD_OUT_CHANNEL}`, JSON.stringify({ saleId, status: 'OPEN', endsAt: Date.now() + 60_000, at: Date.now(), members: [] }));
+      publisher.publish(`${prefix}${SOLD_OUT_CHANNEL}`, JSON.stringify({ saleId, status: 'OPEN', endsAt: Date.now() + 60_000, at: Date.now(), replays: [] }));
     const countHere = (channelPrefix: string, saleId: string, remaining: number) =>
       publisher.publish(`${channelPrefix}${TIME_SALE_CHANNEL_PREFIX}${saleId}`, JSON.stringify({ saleId, remaining, status: 'OPEN' }));
     const [sale, marker] = [randomUUID(), randomUUID()];
     await announceHere(sale);
-    await eventually(() => expect(gateway.soldOutFor(sale, member)).toBe(true));
+    await eventually(() => expect(gateway.soldOutFor(sale, member, 'k')).toBe(true));
     // Units back in a deployment whose channels the prefix, read as a pattern, would match: not this one's sale.
     await countHere('test-s-out!x:', sale, 3);
     await announceHere(marker);
-    await eventually(() => expect(gateway.soldOutFor(marker, member)).toBe(true));
-    expect(gateway.soldOutFor(sale, member)).toBe(true);
+    await eventually(() => expect(gateway.soldOutFor(marker, member, 'k')).toBe(true));
+    expect(gateway.soldOutFor(sale, member, 'k')).toBe(true);
     await countHere(prefix, sale, 2);
-    await eventually(() => expect(gateway.soldOutFor(sale, member)).toBe(false));
+    await eventually(() => expect(gateway.soldOutFor(sale, member, 'k')).toBe(false));
   });
 
   it('lets inventory decide while its subscription does not answer', async () => {
     const gateway = await startGateway();
     const sale = randomUUID();
     await announce(connect(), { saleId: sale });
-    await eventually(() => expect(gateway.soldOutFor(sale, member)).toBe(true));
+    await eventually(() => expect(gateway.soldOutFor(sale, member, 'k')).toBe(true));
     // Redis holds every client's commands (the connections stay open): the pings go unanswered.
     const admin = new Redis(server.url);
     try {
@@ -130,6 +130,6 @@ describe('sold-out sales in the gateway', () => {
     } finally {
       admin.disconnect();
     }
-    await eventually(() => expect(gateway.soldOutFor(sale, member)).toBe(false), 15 * HEARTBEAT_MS);
+    await eventually(() => expect(gateway.soldOutFor(sale, member, 'k')).toBe(false), 15 * HEARTBEAT_MS);
   });
 });

@@ -220,7 +220,7 @@ describe('time-sale claims through the gateway', () => {
     expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 
-  it('answers claims on a sold-out sale itself as inventory would, except those of members with a claim on it, until units come back', async () => {
+  it('answers claims on a sold-out sale itself as inventory would, except retries of existing claims, until units come back', async () => {
     const [holder, other, third] = await newMembers(3);
     const saleId = await createSale(2, 2);
     const inventory = supergraph.subgraphs.inventory!;
@@ -243,7 +243,9 @@ describe('time-sale claims through the gateway', () => {
     };
     const SOLD_OUT_BODY = `${JSON.stringify({ data: { claimTimeSale: { __typename: 'SoldOut', code: 'SOLD_OUT', message: 'The sale is sold out.', remaining: 0 } } })}\n`;
 
-    const held = await graphqlData(supergraph.gatewayUrl, DIRECT_CLAIM, { saleId, quantity: 2, key: 'holder-key' }, auth(holder!));
+    // Not well-formed Unicode: Redis holds it with U+FFFD, so only inventory can tell a retry of it.
+    const HOLDER_KEY = 'holder-\ud800-key';
+    const held = await graphqlData(supergraph.gatewayUrl, DIRECT_CLAIM, { saleId, quantity: 2, key: HOLDER_KEY }, auth(holder!));
     expect(held.claimTimeSale).toMatchObject({ __typename: 'TimeSaleClaim', quantity: 2 });
     // Once inventory's announcement is in, the gateway answers the next claim itself.
     const answeredByGateway = (token: string) =>
@@ -256,10 +258,10 @@ describe('time-sale claims through the gateway', () => {
     await answeredByGateway(other!);
     const decided = await inventoryDecided();
     const answered = await gatewayAnswered();
-    // The holder's claims go to inventory: its retry answers with the claim, a new key is sold out.
-    const retry = await graphqlData(supergraph.gatewayUrl, DIRECT_CLAIM, { saleId, quantity: 2, key: 'holder-key' }, auth(holder!));
-    expect(retry.claimTimeSale).toEqual(held.claimTimeSale);
+    // The holder's new key is sold out too; its retry of the claim goes to inventory and answers with the claim.
     expect(await claimBody(holder, 1, 'another-key')).toBe(SOLD_OUT_BODY);
+    const retry = await graphqlData(supergraph.gatewayUrl, DIRECT_CLAIM, { saleId, quantity: 2, key: HOLDER_KEY }, auth(holder!));
+    expect(retry.claimTimeSale).toEqual(held.claimTimeSale);
     // Bad input and anonymous callers get inventory's answers, not SOLD_OUT.
     for (const quantity of [0, 101]) {
       const refused = await graphqlRequest(supergraph.gatewayUrl, DIRECT_CLAIM, { saleId, quantity, key: 'bad' }, auth(other!));
@@ -267,8 +269,8 @@ describe('time-sale claims through the gateway', () => {
     }
     const anonymous = await graphqlRequest(supergraph.gatewayUrl, DIRECT_CLAIM, { saleId, quantity: 1, key: 'anon' });
     expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
-    expect(await gatewayAnswered()).toBe(answered);
-    expect(await inventoryDecided()).toBe(decided + 2);
+    expect(await gatewayAnswered()).toBe(answered + 1);
+    expect(await inventoryDecided()).toBe(decided + 1);
 
     // Shaped to the client's selection (aliases, fragments, @include and @skip) byte for byte as inventory's answer
     // through a gateway without sold-out answers.

@@ -10,6 +10,9 @@ export interface EarlyAnswer {
   body: string;
 }
 
+/** In Unicode mode a pair is one code point: only a surrogate on its own matches. */
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+
 /** What claimTimeSale answers on a sale with no units left (inventory's SoldOut.of(0)). */
 const SOLD_OUT = Object.freeze({ __typename: 'SoldOut', code: 'SOLD_OUT', message: SOLD_OUT_MESSAGE, remaining: 0 });
 
@@ -26,8 +29,8 @@ interface ClaimOperation {
  * without the call to inventory: after a sale's last unit goes, every other claim of a burst would cost inventory and
  * Redis a decision whose answer is known. Only an operation that is that one mutation field and nothing else, from a
  * member who may purchase, with arguments inventory would accept, is answered here; anything else (an anonymous or
- * unverified caller, a quantity or key out of bounds, a member with a claim on the sale, whose claim may be a retry)
- * goes to inventory, which answers it as before. Unlike inventory, a claim answered here does not count against the
+ * unverified caller, a quantity or key out of bounds or not well-formed Unicode, a retry of an existing claim) goes to
+ * inventory, which answers it as before. Unlike inventory, a claim answered here does not count against the
  * member's claim attempts at inventory, which protect inventory and Redis, and this costs neither.
  */
 export function soldOutAnswers(sales: SoldOutSales) {
@@ -56,7 +59,9 @@ export function soldOutAnswers(sales: SoldOutSales) {
     if (typeof saleId !== 'string' || typeof quantity !== 'number' || typeof idempotencyKey !== 'string') return undefined;
     if (!Number.isInteger(quantity) || quantity < 1 || quantity > MAX_CLAIM_QUANTITY) return undefined;
     if (idempotencyKey.length < 1 || idempotencyKey.length > MAX_IDEMPOTENCY_KEY_LENGTH) return undefined;
-    if (!sales.soldOutFor(saleId, viewer.memberId)) return undefined;
+    // A lone surrogate reaches Redis as U+FFFD: its replay key could not be matched here.
+    if (LONE_SURROGATE.test(idempotencyKey)) return undefined;
+    if (!sales.soldOutFor(saleId, viewer.memberId, idempotencyKey)) return undefined;
     if (claim.answer) return claim.answer;
     const answer = shape(route, rawVariables, schema);
     if (answer && claim.cacheable) claim.answer = answer;

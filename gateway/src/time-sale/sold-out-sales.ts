@@ -1,4 +1,4 @@
-import { parseSaleCount, parseSoldOutAnnouncement, SOLD_OUT_CHANNEL, TIME_SALE_CHANNEL_PREFIX } from '@commerce/kit/http';
+import { parseSaleCount, parseSoldOutAnnouncement, replayKey, SOLD_OUT_CHANNEL, TIME_SALE_CHANNEL_PREFIX } from '@commerce/kit/http';
 import type { Redis } from 'ioredis';
 import { WatchedSubscriber } from '../redis/watched-subscriber.js';
 
@@ -24,7 +24,7 @@ interface SoldOutSale {
   status: string;
   /** The sale's end, on this process's clock (ms). */
   endsAt: number;
-  members: Set<string>;
+  replays: Set<string>;
 }
 
 /** A channel name as a literal part of a PSUBSCRIBE pattern. */
@@ -33,8 +33,8 @@ const globEscaped = (text: string) => text.replace(/[*?[\]\\]/g, '\\$&');
 /**
  * The time-sales inventory announced sold out (see sold-out-sales in the kit), held in memory while nothing has
  * shown units again, so the gateway can answer a claim on one SOLD_OUT itself. Everything uncertain sends the claim
- * on to inventory, which decides as ever: any claim of a member who has one on the sale (it may be a retry, which
- * answers with the claim), a sale near or past its end, any time the subscription is not known to be whole (before it
+ * on to inventory, which decides as ever: a retry of a claim there is (its member and idempotency key), a sale near
+ * or past its end, any time the subscription is not known to be whole (before it
  * is up, while it is silent; a drop forgets every sale, since what was published meanwhile is lost).
  */
 export class SoldOutSales {
@@ -71,15 +71,15 @@ export class SoldOutSales {
     await this.subscribe();
   }
 
-  /** Whether this member's claim on this sale is to be answered SOLD_OUT here. */
-  soldOutFor(saleId: string, memberId: string): boolean {
+  /** Whether a claim of this member with this key on this sale is to be answered SOLD_OUT here. */
+  soldOutFor(saleId: string, memberId: string, idempotencyKey: string): boolean {
     const sale = this.sales.get(saleId);
     if (!sale || !this.subscribed || !this.subscriber.answering) return false;
     if (Date.now() >= sale.endsAt - END_MARGIN_MS) {
       this.sales.delete(saleId);
       return false;
     }
-    return !sale.members.has(memberId);
+    return !sale.replays.has(replayKey(memberId, idempotencyKey));
   }
 
   /** How many sales are held as sold out. */
@@ -107,7 +107,7 @@ export class SoldOutSales {
     if (!announced) return;
     this.forgetEnded();
     const endsAt = announced.endsAt - (announced.at - Date.now());
-    this.sales.set(announced.saleId, { status: announced.status, endsAt, members: new Set(announced.members) });
+    this.sales.set(announced.saleId, { status: announced.status, endsAt, replays: new Set(announced.replays) });
   }
 
   private forgetEnded(): void {

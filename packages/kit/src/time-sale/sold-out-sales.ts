@@ -4,9 +4,9 @@
  * buyers for a thousand units, nine in ten claims come after the last unit went.
  *
  * In the same script step as the claim that takes its last unit, inventory publishes on SOLD_OUT_CHANNEL the sale,
- * its status and end, Redis's clock, and every member who has made a claim on it in any status (`members`): a retry
- * of one of those claims must still answer with the claim, so a gateway sends every claim of those members on (the
- * member, not the idempotency key, keeps the message bounded by the sale's units and its keys out of it). Any later
+ * its status and end, Redis's clock, and the replay key (member and idempotency key) of every claim it holds in any
+ * status (`replays`, about 75 bytes a claim with UUID keys): a retry of one of those must still answer with its
+ * claim, so a gateway sends it on; any other claim of the same member is as sold out as anyone's. Any later
  * message on the sale's own count channel (TIME_SALE_CHANNEL_PREFIX + id) that shows units again (a claim expired or
  * was given back, a rebuild) or another status (the sale was cancelled) ends it, as does the end of the sale's window
  * or a dropped subscription. Both channels come from one Redis node (a sale's keys share a hash tag), so a gateway
@@ -33,6 +33,9 @@ export const MAX_IDEMPOTENCY_KEY_LENGTH = 100;
 /** What a sold-out sale answers a claim (its `SoldOut` result), as the inventory subgraph words it. */
 export const SOLD_OUT_MESSAGE = 'The sale is sold out.';
 
+/** A claim's replay key, as the claim script stores it: the same member and key answer with the first claim. */
+export const replayKey = (memberId: string, idempotencyKey: string) => `${memberId}:${idempotencyKey}`;
+
 export interface SoldOutAnnouncement {
   saleId: string;
   /** The sale's status when it sold out; a count message with another status ends the announcement. */
@@ -41,18 +44,18 @@ export interface SoldOutAnnouncement {
   endsAt: number;
   /** Redis's clock when it sold out (ms): how far a gateway's clock is from the one endsAt is read on. */
   at: number;
-  /** Every member with a claim on the sale, in any status. */
-  members: string[];
+  /** replayKey of every claim the sale holds, in any status. */
+  replays: string[];
 }
 
 export function parseSoldOutAnnouncement(message: string): SoldOutAnnouncement | null {
   try {
     const parsed = JSON.parse(message) as Partial<SoldOutAnnouncement>;
-    const { saleId, status, endsAt, at, members } = parsed;
-    if (typeof saleId !== 'string' || typeof status !== 'string' || typeof endsAt !== 'number' || typeof at !== 'number' || !Array.isArray(members)) {
+    const { saleId, status, endsAt, at, replays } = parsed;
+    if (typeof saleId !== 'string' || typeof status !== 'string' || typeof endsAt !== 'number' || typeof at !== 'number' || !Array.isArray(replays)) {
       return null;
     }
-    return { saleId, status, endsAt, at, members: members.filter((member): member is string => typeof member === 'string') };
+    return { saleId, status, endsAt, at, replays: replays.filter((replay): replay is string => typeof replay === 'string') };
   } catch {
     return null;
   }

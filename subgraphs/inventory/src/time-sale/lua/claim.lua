@@ -73,20 +73,12 @@ for i = 1, count do
 end
 if claimed_any then
   publish_sale(ARGV[1], now)
-  -- The batch took the last unit: gateways may answer SOLD_OUT themselves from now on, except to the members with
-  -- a claim (a retry answers with its claim), until a count shows units again (see sold-out-sales in the kit). The
-  -- members come from the idempotency keys (memberId:key), which a rebuild restores for claims in every status.
+  -- The batch took the last unit: gateways may answer SOLD_OUT themselves from now on, except to the retries of the
+  -- claims there are (memberId:key, restored by a rebuild for claims in every status), until a count shows units
+  -- again (see sold-out-sales in the kit).
   if remaining == 0 and redis.call('HLEN', KEYS[3]) <= max_announced_claims then
-    local members, seen = {}, {}
-    for _, field in ipairs(redis.call('HKEYS', KEYS[3])) do
-      local member = string.match(field, '^[^:]+')
-      if not seen[member] then
-        seen[member] = true
-        members[#members + 1] = member
-      end
-    end
     redis.call('PUBLISH', ARGV[1] .. 'inventory:time-sale-sold-out', cjson.encode({
-      saleId = redis.call('HGET', KEYS[1], 'saleId'), status = sale[1], endsAt = ends_at, at = now, members = members,
+      saleId = redis.call('HGET', KEYS[1], 'saleId'), status = sale[1], endsAt = ends_at, at = now, replays = redis.call('HKEYS', KEYS[3]),
     }))
   end
 end
