@@ -34,8 +34,8 @@ const globEscaped = (text: string) => text.replace(/[*?[\]\\]/g, '\\$&');
  * The time-sales inventory announced sold out (see sold-out-sales in the kit), held in memory while nothing has
  * shown units again, so the gateway can answer a claim on one SOLD_OUT itself. Everything uncertain sends the claim
  * on to inventory, which decides as ever: a retry of a claim there is (its member and idempotency key), a sale near
- * or past its end, any time the subscription is not known to be whole (before it
- * is up, while it is silent; a drop forgets every sale, since what was published meanwhile is lost).
+ * or past its end, any time the subscription is not known to be whole (before it is up, while it is silent; a drop
+ * forgets every sale announced before it, since what was published meanwhile is lost).
  */
 export class SoldOutSales {
   private readonly sales = new Map<string, SoldOutSale>();
@@ -44,7 +44,10 @@ export class SoldOutSales {
   private readonly countPattern: string;
   private readonly countPrefix: string;
   private subscribed = false;
+  /** Bumped when the connection drops: a subscribe begun before then vouches for nothing after. */
+  private connectionGeneration = 0;
   private sweep: NodeJS.Timeout | undefined;
+  private closed = false;
 
   constructor(private readonly options: SoldOutSalesOptions) {
     this.soldOutChannel = `${options.channelPrefix}${SOLD_OUT_CHANNEL}`;
@@ -57,6 +60,7 @@ export class SoldOutSales {
     });
     connection.on('pmessage', (_pattern: string, channel: string, message: string) => this.onCount(channel, message));
     connection.on('close', () => {
+      this.connectionGeneration++;
       this.subscribed = false;
       this.sales.clear();
     });
@@ -88,14 +92,16 @@ export class SoldOutSales {
   }
 
   private async subscribe(): Promise<void> {
+    const generation = this.connectionGeneration;
     try {
       const connection = this.subscriber.connection;
       // The counts first: an announcement is taken only once every count after it will arrive too.
       await connection.psubscribe(this.countPattern);
       await connection.subscribe(this.soldOutChannel);
       this.subscriber.answered();
-      this.subscribed = connection.status === 'ready';
+      this.subscribed = generation === this.connectionGeneration && connection.status === 'ready';
     } catch (error) {
+      if (this.closed) return;
       this.options.log?.(`sold-out sales not subscribed; every claim goes to inventory: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
@@ -126,7 +132,9 @@ export class SoldOutSales {
   }
 
   close(): void {
+    this.closed = true;
     clearInterval(this.sweep);
+    this.sweep = undefined;
     this.subscribed = false;
     this.sales.clear();
     this.subscriber.close();

@@ -3,6 +3,7 @@ import { asMember, graphqlData, graphqlRequest, type RedisServerProcess, startRe
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TimeSale } from '../src/time-sale/time-sale.entity.js';
+import { timeSaleChannel } from '../src/time-sale/time-sale.keys.js';
 import { eventually, openTimeSale, type RunningInventory, startInventory } from './support/inventory-harness.js';
 
 let redis: RedisServerProcess;
@@ -38,9 +39,9 @@ describe('a Redis restart without persistence', () => {
     // Live subscribers (and gateways holding the sale sold out) hear the rebuilt count.
     const listener = new Redis(redis.url);
     const counts: { remaining: number }[] = [];
-    listener.on('pmessage', (_pattern: string, _channel: string, message: string) => counts.push(JSON.parse(message)));
+    listener.on('message', (_channel: string, message: string) => counts.push(JSON.parse(message)));
     try {
-      await listener.psubscribe(`*inventory:time-sale:${saleId}`);
+      await listener.subscribe(`${inventory.services.timeSales.engine.options.channelPrefix}${timeSaleChannel(saleId)}`);
 
       const newcomer = randomUUID();
       const paused = await graphqlData(inventory.url, CLAIM, { saleId, key: 'after' }, asMember(newcomer));
