@@ -29,6 +29,11 @@ redis.call('DEL', KEYS[1])
 if redis.call('EXISTS', KEYS[2]) == 1 then redis.call('DECR', KEYS[2]) end
 return 1`;
 
+type ThrottleRedis = Redis & {
+  loginAttempt(...keysThenArgs: (string | number)[]): Promise<number>;
+  loginSucceeded(...keys: string[]): Promise<number>;
+};
+
 /**
  * Brute-force protection with fixed-window counters in Redis, shared by every replica: too many failed
  * logins for one account (slow guessing from many addresses) or from one address (spraying many accounts)
@@ -36,10 +41,17 @@ return 1`;
  * Emails are hashed so key names hold no personal data.
  */
 export class LoginThrottle {
+  private readonly redis: ThrottleRedis;
+
   constructor(
-    private readonly redis: Redis,
+    redis: Redis,
     private readonly options: LoginThrottleOptions,
-  ) {}
+  ) {
+    // EVALSHA, falling back to EVAL on NOSCRIPT: every login sends the script's hash, not its text.
+    if (!('loginAttempt' in redis)) redis.defineCommand('loginAttempt', { numberOfKeys: 2, lua: ATTEMPT });
+    if (!('loginSucceeded' in redis)) redis.defineCommand('loginSucceeded', { numberOfKeys: 2, lua: SUCCEEDED });
+    this.redis = redis as ThrottleRedis;
+  }
 
   private keys(email: string, address: string) {
     const account = createHash('sha256').update(email).digest('base64url');
@@ -50,14 +62,14 @@ export class LoginThrottle {
   async attempt(email: string, address: string): Promise<number> {
     const keys = this.keys(email, address);
     const { windowSeconds, maxFailuresPerAccount, maxFailuresPerAddress } = this.options;
-    const wait = await this.redis.eval(ATTEMPT, 2, keys.account, keys.address, windowSeconds, maxFailuresPerAccount, maxFailuresPerAddress);
+    const wait = await this.redis.loginAttempt(keys.account, keys.address, windowSeconds, maxFailuresPerAccount, maxFailuresPerAddress);
     return Number(wait);
   }
 
   /** The password was right: the account's failures are forgiven and this attempt no longer counts for the address. */
   async succeeded(email: string, address: string): Promise<void> {
     const keys = this.keys(email, address);
-    await this.redis.eval(SUCCEEDED, 2, keys.account, keys.address);
+    await this.redis.loginSucceeded(keys.account, keys.address);
   }
 
   /** A password reset proves control of the mailbox: the account starts afresh. */

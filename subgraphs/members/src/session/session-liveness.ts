@@ -32,16 +32,29 @@ ${MARK_WHOLE}
 redis.call('PUBLISH', ARGV[4], ARGV[5])
 `;
 
+type LivenessRedis = Redis & {
+  markSessionsWhole(...keysThenArgs: (string | number)[]): Promise<unknown>;
+  endSessions(keyCount: number, ...keysThenArgs: (string | number)[]): Promise<unknown>;
+};
+
 /**
  * The Redis record of a live device session, `session:<sid>` (holding the member ID), and the announcement of an
  * ended one to the gateways (see ended-sessions in the kit): both at once, so a session's access tokens stop
  * working when it ends, not when they expire.
  */
 export class SessionLiveness {
+  private readonly redis: LivenessRedis;
+
   constructor(
-    private readonly redis: Redis,
+    redis: Redis,
     private readonly options: SessionLivenessOptions,
-  ) {}
+  ) {
+    // EVALSHA, falling back to EVAL on NOSCRIPT: an ending sends the script's hash, not its text. The key count of
+    // END_SESSIONS varies with the sessions ended, so the caller passes it.
+    if (!('markSessionsWhole' in redis)) redis.defineCommand('markSessionsWhole', { numberOfKeys: 1, lua: MARK_WHOLE });
+    if (!('endSessions' in redis)) redis.defineCommand('endSessions', { lua: END_SESSIONS });
+    this.redis = redis as LivenessRedis;
+  }
 
   static key(sessionId: string) {
     return `session:${sessionId}`;
@@ -49,7 +62,7 @@ export class SessionLiveness {
 
   /** Marks the ended-sessions set whole from now unless it is marked: at start, so gateways can trust it. */
   async markWhole(): Promise<void> {
-    await this.redis.eval(MARK_WHOLE, 1, ENDED_SESSIONS_KEY, wholeSinceMark(Date.now()));
+    await this.redis.markSessionsWhole(ENDED_SESSIONS_KEY, wholeSinceMark(Date.now()));
   }
 
   async keepAlive(sessionId: string, memberId: string): Promise<void> {
@@ -62,6 +75,6 @@ export class SessionLiveness {
     const message: EndedSessionsMessage = { sessionIds, forgetAt: now + this.options.accessTokenTtlSeconds * 1000 + CLOCK_MARGIN_MS };
     const keys = [ENDED_SESSIONS_KEY, ...sessionIds.map(SessionLiveness.key)];
     const channel = `${this.options.channelPrefix}${ENDED_SESSIONS_CHANNEL}`;
-    await this.redis.eval(END_SESSIONS, keys.length, ...keys, wholeSinceMark(now), now, message.forgetAt, channel, JSON.stringify(message), ...sessionIds);
+    await this.redis.endSessions(keys.length, ...keys, wholeSinceMark(now), now, message.forgetAt, channel, JSON.stringify(message), ...sessionIds);
   }
 }
