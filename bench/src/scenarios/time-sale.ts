@@ -66,8 +66,9 @@ async function remainingOf(redis: ReturnType<typeof createRedis>, prefix: string
 }
 
 /**
- * What a gateway counted so far, from its own port's /metrics: its session checks by what answered them, and its calls
- * to inventory with the HTTP requests that carried them (a batch, or a call sent alone).
+ * What a gateway counted so far, from its own port's /metrics: its session checks by what answered them, its calls
+ * to inventory with the HTTP requests that carried them (a batch, or a call sent alone), and the claims it answered
+ * SOLD_OUT itself.
  */
 async function gatewayCounts(graphqlUrl: string) {
   const text = await (await fetch(new URL('/metrics', graphqlUrl))).text();
@@ -84,6 +85,7 @@ async function gatewayCounts(graphqlUrl: string) {
     memory: sum('gateway_session_checks_total', 'answered_by="memory"'),
     redis: sum('gateway_session_checks_total', 'answered_by="redis"'),
     callsPerRequest: calls / Math.max(1, batches + calls - batchedCalls),
+    soldOutAnswers: sum('gateway_sold_out_answers_total', 'service='),
   };
 }
 
@@ -359,13 +361,14 @@ try {
   console.log(`ours / empty handler, per round: ${toCeiling.map((p) => `${p.toFixed(1)}%`).join(', ')}; over all rounds ${((100 * all(OURS)) / all(EMPTY)).toFixed(1)}%`);
   // What answered the gateways' session checks over the whole run: ours and the other peers from memory, the
   // SESSION_CHECK=redis peer in Redis. A share in Redis for ours would mean the figures above measured the wrong path.
-  // And how many claims each gateway's requests to inventory carried: the batching the rates above depend on.
+  // And how many claims each gateway's requests to inventory carried: the batching the rates above depend on. And how
+  // many claims it answered SOLD_OUT itself: only bursts sell a sale out, so these are the bursts' answers.
   const counts: Record<string, Awaited<ReturnType<typeof gatewayCounts>>> = {};
   for (const { name, url: target } of sustainedTargets.filter((t) => gatewayPids.has(t.pid))) counts[name] = await gatewayCounts(target);
   printTable(
-    'gateways over the run: session checks by what answered them, and calls to inventory per HTTP request',
-    ['gateway', 'memory', 'Redis', 'calls/request'],
-    Object.entries(counts).map(([name, { memory, redis, callsPerRequest }]) => [name, memory, redis, callsPerRequest]),
+    'gateways over the run: session checks by what answered them, calls to inventory per HTTP request, and claims answered SOLD_OUT by the gateway itself',
+    ['gateway', 'memory', 'Redis', 'calls/request', 'sold out by the gateway'],
+    Object.entries(counts).map(([name, { memory, redis, callsPerRequest, soldOutAnswers }]) => [name, memory, redis, callsPerRequest, soldOutAnswers]),
   );
   await writeResults('time-sale', {
     settings: { buyers, units, clients, durationMs, rounds, members: emails.length },
