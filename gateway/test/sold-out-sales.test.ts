@@ -26,22 +26,22 @@ afterEach(() => {
 });
 afterAll(() => server?.stop());
 
-const startGateway = async () => {
-  const gateway = new SoldOutSales({ redis: connect(), channelPrefix: PREFIX, heartbeatMs: HEARTBEAT_MS });
+const startGateway = async (channelPrefix = PREFIX) => {
+  const gateway = new SoldOutSales({ redis: connect(), channelPrefix, heartbeatMs: HEARTBEAT_MS });
   gateways.push(gateway);
   await gateway.start();
   return gateway;
 };
 const member = randomUUID();
-const announce = (publisher: Redis, sale: Partial<SoldOutAnnouncement> & { saleId: string }) =>
-  publisher.publish(`${PREFIX}${SOLD_OUT_CHANNEL}`, JSON.stringify({ status: 'OPEN', endsAt: Date.now() + 60_000, at: Date.now(), replays: [], ...sale }));
-const count = (publisher: Redis, saleId: string, remaining: number, status = 'OPEN') =>
-  publisher.publish(`${PREFIX}${TIME_SALE_CHANNEL_PREFIX}${saleId}`, JSON.stringify({ saleId, remaining, status, quantity: 10 }));
+const announce = (publisher: Redis, sale: Partial<SoldOutAnnouncement> & { saleId: string }, channelPrefix = PREFIX) =>
+  publisher.publish(`${channelPrefix}${SOLD_OUT_CHANNEL}`, JSON.stringify({ status: 'OPEN', endsAt: Date.now() + 60_000, at: Date.now(), replays: [], ...sale }));
+const count = (publisher: Redis, saleId: string, remaining: number, status = 'OPEN', channelPrefix = PREFIX) =>
+  publisher.publish(`${channelPrefix}${TIME_SALE_CHANNEL_PREFIX}${saleId}`, JSON.stringify({ saleId, remaining, status, quantity: 10 }));
 
 /** Publishes an announcement of a sale of its own and waits for it: what was published before has arrived too. */
-async function caughtUp(gateway: SoldOutSales, publisher: Redis) {
+async function caughtUp(gateway: SoldOutSales, publisher: Redis, channelPrefix = PREFIX) {
   const marker = randomUUID();
-  await announce(publisher, { saleId: marker });
+  await announce(publisher, { saleId: marker }, channelPrefix);
   await eventually(() => expect(gateway.soldOutFor(marker, member, 'k')).toBe(true));
 }
 
@@ -98,24 +98,17 @@ describe('sold-out sales in the gateway', () => {
 
   it('reads the counts of its own deployment only, whatever glob characters its key prefix holds', async () => {
     const prefix = 'test-[sold]-out?*:';
-    const gateway = new SoldOutSales({ redis: connect(), channelPrefix: prefix, heartbeatMs: HEARTBEAT_MS });
-    gateways.push(gateway);
-    await gateway.start();
+    const gateway = await startGateway(prefix);
     const publisher = connect();
-    const announceHere = (saleId: string) =>
-      publisher.publish(`${prefix}${SOLD_OUT_CHANNEL}`, JSON.stringify({ saleId, status: 'OPEN', endsAt: Date.now() + 60_000, at: Date.now(), replays: [] }));
-    const countHere = (channelPrefix: string, saleId: string, remaining: number) =>
-      publisher.publish(`${channelPrefix}${TIME_SALE_CHANNEL_PREFIX}${saleId}`, JSON.stringify({ saleId, remaining, status: 'OPEN' }));
-    const [sale, marker] = [randomUUID(), randomUUID()];
-    await announceHere(sale);
+    const sale = randomUUID();
+    await announce(publisher, { saleId: sale }, prefix);
     await eventually(() => expect(gateway.soldOutFor(sale, member, 'k')).toBe(true));
     // Units back in a deployment whose channels the prefix, read as a pattern, would match: not this one's sale. (Its
     // own counts below arrive only with the prefix escaped in the pattern: `[sold]` would not match `[sold]`.)
-    await countHere('test-s-out!x:', sale, 3);
-    await announceHere(marker);
-    await eventually(() => expect(gateway.soldOutFor(marker, member, 'k')).toBe(true));
+    await count(publisher, sale, 3, 'OPEN', 'test-s-out!x:');
+    await caughtUp(gateway, publisher, prefix);
     expect(gateway.soldOutFor(sale, member, 'k')).toBe(true);
-    await countHere(prefix, sale, 2);
+    await count(publisher, sale, 2, 'OPEN', prefix);
     await eventually(() => expect(gateway.soldOutFor(sale, member, 'k')).toBe(false));
   });
 

@@ -58,7 +58,7 @@ export class WatchedSubscriber {
     }
     this.connection.ping().then(
       () => this.answered(),
-      () => {},
+      () => {}, // a failed ping is silence, which `answering` and the next beats already act on
     );
   }
 

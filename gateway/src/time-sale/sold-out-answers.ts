@@ -53,7 +53,7 @@ export function soldOutAnswers(sales: SoldOutSales) {
     try {
       args = getArgumentValues(claim.definition, claim.field, variables);
     } catch {
-      return undefined;
+      return undefined; // arguments inventory refuses: it answers them with its own error
     }
     const { saleId, quantity, idempotencyKey } = args;
     if (typeof saleId !== 'string' || typeof quantity !== 'number' || typeof idempotencyKey !== 'string') return undefined;

@@ -44,6 +44,8 @@ export class SoldOutSales {
   private readonly countPattern: string;
   private readonly countPrefix: string;
   private subscribed = false;
+  /** The subscribe the latest `ready` began (the connection's first one included). */
+  private subscribing: Promise<void> = Promise.resolve();
   /** Bumped when the connection drops: a subscribe begun before then vouches for nothing after. */
   private connectionGeneration = 0;
   private sweep: NodeJS.Timeout | undefined;
@@ -64,15 +66,17 @@ export class SoldOutSales {
       this.subscribed = false;
       this.sales.clear();
     });
-    connection.on('ready', () => void this.subscribe());
+    connection.on('ready', () => {
+      this.subscribing = this.subscribe();
+    });
   }
 
   /** Connects and subscribes; rejects if Redis cannot be reached, and keeps trying (sending every claim on meanwhile). */
   async start(): Promise<void> {
     this.sweep ??= setInterval(() => this.forgetEnded(), SWEEP_MS);
     this.sweep.unref();
-    await this.subscriber.connect();
-    await this.subscribe();
+    await this.subscriber.connect(); // its ready event subscribes
+    await this.subscribing;
   }
 
   /** Whether a claim of this member with this key on this sale is to be answered SOLD_OUT here. */

@@ -77,6 +77,7 @@ if claimed_any then
   -- claims there are (memberId:key, restored by a rebuild for claims in every status), until a count shows units
   -- again (see sold-out-sales in the kit).
   if remaining == 0 and redis.call('HLEN', KEYS[3]) <= max_announced_claims then
+    -- The channel is the kit's SOLD_OUT_CHANNEL (as publish_sale's are its TIME_SALE_CHANNEL_PREFIX and the stock one).
     redis.call('PUBLISH', ARGV[1] .. 'inventory:time-sale-sold-out', cjson.encode({
       saleId = redis.call('HGET', KEYS[1], 'saleId'), status = sale[1], endsAt = ends_at, at = now, replays = redis.call('HKEYS', KEYS[3]),
     }))
