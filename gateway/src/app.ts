@@ -32,6 +32,7 @@ import type { GatewayConfig, SubgraphName } from './config.js';
 import type { GatewayContext } from './context.js';
 import { GatewayMetrics } from './metrics/gateway-metrics.js';
 import { corsHandler } from './http/cors.js';
+import { workerMetricsText } from './cluster/cluster-metrics.js';
 import { directFetch } from './direct-fetch/direct-fetch.js';
 import { soldOutAnswers } from './time-sale/sold-out-answers.js';
 import { SoldOutSales } from './time-sale/sold-out-sales.js';
@@ -76,7 +77,12 @@ function landingPage(config: GatewayConfig) {
  * @apollo/server on Express. Supergraph from the committed file (reloaded on change in development),
  * or from Apollo's uplink when APOLLO_KEY and APOLLO_GRAPH_REF are set.
  */
-export async function createGatewayApp(config: GatewayConfig, options: ObservabilityOptions = {}): Promise<GatewayApp> {
+export interface GatewayAppOptions extends ObservabilityOptions {
+  /** One of a cluster's workers (cluster/): its /metrics answers for the whole cluster. */
+  clusterWorker?: boolean;
+}
+
+export async function createGatewayApp(config: GatewayConfig, { clusterWorker = false, ...options }: GatewayAppOptions = {}): Promise<GatewayApp> {
   const development = config.NODE_ENV === 'development';
   // Read by ApolloGateway's constructor; must be set before it runs.
   if (!config.APOLLO_TELEMETRY) process.env.APOLLO_TELEMETRY_DISABLED = 'true';
@@ -219,7 +225,7 @@ export async function createGatewayApp(config: GatewayConfig, options: Observabi
   });
   metrics.observe({ connections: () => websockets.connections, subscriptions: () => hub.stats });
 
-  const metricsServer = serveMetrics(app, metrics, config.METRICS_PORT);
+  const metricsServer = serveMetrics(app, metrics, config.METRICS_PORT, clusterWorker ? workerMetricsText(metrics.registry) : undefined);
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', service: 'gateway' });
   });

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { readGatewayConfig } from './config.js';
 
@@ -32,6 +33,14 @@ describe('readGatewayConfig', () => {
     expect(readGatewayConfig({ DIRECT_FETCH: 'false' }).DIRECT_FETCH).toBe(false);
     expect(readGatewayConfig(managed).DIRECT_FETCH).toBe(false);
     expect(readGatewayConfig({ ...managed, DIRECT_FETCH: 'true' }).DIRECT_FETCH).toBe(true);
+  });
+
+  it('runs one process unless told how many workers, or `auto` for one per core', () => {
+    expect(readGatewayConfig({}).WORKERS).toBe(1);
+    expect(readGatewayConfig({ WORKERS: '3' }).WORKERS).toBe(3);
+    expect(readGatewayConfig({ WORKERS: 'auto' }).WORKERS).toBe(availableParallelism());
+    expect(() => readGatewayConfig({ WORKERS: '0' })).toThrow(/WORKERS/);
+    expect(() => readGatewayConfig({ WORKERS: 'many' })).toThrow(/WORKERS/);
   });
 
   it('refuses the development secret in production', () => {

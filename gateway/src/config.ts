@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { booleanFlag, ConfigError, DEVELOPMENT_GATEWAY_SECRET, nodeEnv, observabilityEnvShape, parseEnv, port, refuseDevelopmentSecrets } from '@commerce/kit/http';
 import { z } from 'zod';
@@ -89,6 +90,11 @@ export function readGatewayConfig(env: Record<string, string | undefined> = proc
       /** Calls to one subgraph made within one turn of the event loop go as one HTTP request (SubgraphBatcher). */
       SUBGRAPH_BATCHING: booleanFlag(true),
       SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+      /**
+       * Processes serving the port (cluster/): a number, or `auto` for one per core. One Node thread bounds how many
+       * small requests a gateway answers a second; each worker is a whole gateway with its own caches and subscriptions.
+       */
+      WORKERS: z.union([z.literal('auto').transform(() => availableParallelism()), z.coerce.number().int().min(1).max(64)]).default(1),
       MEMBERS_URL: optionalUrl,
       CATALOG_URL: optionalUrl,
       INVENTORY_URL: optionalUrl,

@@ -7,8 +7,10 @@
  * Env: PORT, BENCH_DATABASE_URL, BENCH_UNITS (row lock); BENCH_REDIS_URL, BENCH_REDIS_PREFIX, BENCH_SALE_ID,
  * BENCH_WARMUP_SALE_ID (engine). Prints "READY"; GET /remaining answers the units left. POST /warmup claims the same
  * way from another sale (a row of a million units; BENCH_WARMUP_SALE_ID), so a burst meets a warm server.
+ * BENCH_WORKERS (1) processes serve the port (node:cluster), as many as the gateway's WORKERS in the same run.
  */
 import { randomUUID } from 'node:crypto';
+import cluster from 'node:cluster';
 import { createServer } from 'node:http';
 import { TimeSaleClaimEngine } from '@commerce/inventory';
 import { createRedis } from '@commerce/kit';
@@ -17,8 +19,11 @@ import pg from 'pg';
 const mode = process.env.BENCH_MODE;
 const saleId = process.env.BENCH_SALE_ID ?? '';
 const warmupSaleId = process.env.BENCH_WARMUP_SALE_ID ?? saleId;
+const workers = Number(process.env.BENCH_WORKERS ?? 1);
+/** This process answers requests: it is the only one, or a worker. */
+const serves = cluster.isWorker || workers === 1;
 const engine =
-  mode === 'engine'
+  mode === 'engine' && serves
     ? new TimeSaleClaimEngine(createRedis({ url: process.env.BENCH_REDIS_URL!, keyPrefix: process.env.BENCH_REDIS_PREFIX ?? '' }), {
         channelPrefix: process.env.BENCH_REDIS_PREFIX ?? '',
         holdMs: 600_000,
@@ -29,7 +34,7 @@ const engine =
 /** A handful of members, as through the gateway. */
 const members = Array.from({ length: 22 }, () => randomUUID());
 const pool = mode === 'rowlock' ? new pg.Pool({ connectionString: process.env.BENCH_DATABASE_URL, max: 10 }) : undefined;
-if (pool) {
+if (pool && cluster.isPrimary) {
   await pool.query('create table if not exists sale (id int primary key, remaining int not null)');
   await pool.query('create table if not exists claim (id bigserial primary key, sale_id int not null, key text unique not null)');
   await pool.query('truncate sale, claim');
@@ -83,9 +88,21 @@ const server = createServer((req, res) => {
   });
 });
 server.keepAliveTimeout = 60_000;
-await new Promise<void>((resolve) => server.listen(Number(process.env.PORT), '127.0.0.1', resolve));
-console.log('READY ');
-process.on('SIGTERM', () => {
-  server.close();
-  void Promise.all([pool?.end(), engine?.redis.quit()]).then(() => process.exit(0));
-});
+if (!serves) {
+  // The primary sets the tables up (above) and serves nothing: each worker has its own pool or engine.
+  await pool?.end();
+  let listening = 0;
+  for (let i = 0; i < workers; i++) cluster.fork().on('listening', () => ++listening === workers && console.log('READY '));
+  process.on('SIGTERM', () => {
+    let exited = 0;
+    cluster.on('exit', () => ++exited === workers && process.exit(0));
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
+  });
+} else {
+  await new Promise<void>((resolve) => server.listen(Number(process.env.PORT), '127.0.0.1', resolve));
+  if (cluster.isPrimary) console.log('READY ');
+  process.on('SIGTERM', () => {
+    server.close();
+    void Promise.all([pool?.end(), engine?.redis.quit()]).then(() => process.exit(0));
+  });
+}

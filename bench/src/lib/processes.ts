@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { SERVICE_NODE_ARGS } from '../../../scripts/service-node-args.js';
 import { repoRoot } from './report.js';
@@ -77,12 +77,41 @@ export async function stop(child: ChildProcess | undefined, graceMs = 15_000): P
 
 const CLOCK_TICKS = 100; // USER_HZ on Linux
 
-/** CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat. */
+/** The fields of /proc/<pid>/stat after the command name (which may hold spaces): state, ppid, … utime, stime. */
+function statFields(pid: number | string): string[] | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return undefined; // gone since the directory was listed
+  }
+}
+
+/** A process and its descendants (a clustered server's workers), from /proc. */
+export function processTree(root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const parent = Number(statFields(entry)?.[1]);
+    if (!children.has(parent)) children.set(parent, []);
+    children.get(parent)!.push(Number(entry));
+  }
+  const tree = [root];
+  for (let i = 0; i < tree.length; i++) tree.push(...(children.get(tree[i]!) ?? []));
+  return tree;
+}
+
+/**
+ * CPU seconds (user + system) a process and its descendants have used so far, from /proc/<pid>/stat: a clustered
+ * server's work is its workers'. A descendant that exited in between is not counted.
+ */
 export function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // Fields after the command name (which may hold spaces) start at ") ".
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  let ticks = 0;
+  for (const member of processTree(pid)) {
+    const fields = statFields(member);
+    if (fields) ticks += Number(fields[11]) + Number(fields[12]);
+  }
+  return ticks / CLOCK_TICKS;
 }
 
 /** The machine's CPU time so far, in clock ticks: all of it, and the part the hypervisor gave to other guests. */
@@ -107,10 +136,19 @@ export function stealPercent(before: MachineTicks, after: MachineTicks): number 
   return all > 0 ? ((after.steal - before.steal) / all) * 100 : 0;
 }
 
-/** Resident set size in MB, from /proc/<pid>/status. */
+/** Resident set size in MB of a process and its descendants (a cluster's workers), from /proc/<pid>/status. */
 export function rssMb(pid: number): number {
-  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return match ? Number(match[1]) / 1024 : Number.NaN;
+  let kb = 0;
+  for (const member of processTree(pid)) {
+    try {
+      const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${member}/status`, 'utf8'));
+      if (!match) return Number.NaN;
+      kb += Number(match[1]);
+    } catch {
+      // gone since the tree was read
+    }
+  }
+  return kb / 1024;
 }
 
 /** The soft and hard limits on open files of this process, from /proc/self/limits. */

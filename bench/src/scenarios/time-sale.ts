@@ -10,6 +10,10 @@
  * (SUBGRAPH_BATCHING=false) and with its session check in Redis (SESSION_CHECK=redis), to show what each buys in the
  * same run.
  *
+ * Every server of the scenario, our gateways and the three handlers alike, runs as BENCH_TS_WORKERS processes on its
+ * port (node:cluster; default one per core, the gateway's WORKERS=auto): the ceiling and the baselines get the cores
+ * our gateway gets.
+ *
  * Everything runs in BENCH_ROUNDS (3) interleaved rounds, each with fresh sales, the targets' order rotating from
  * round to round: the host's speed drifts by tens of percent from minute to minute, so a ratio is only read from
  * windows measured close together, and the rounds show how far it moves.
@@ -33,6 +37,7 @@ const clients = envNumber('BENCH_TS_CLIENTS', 500);
 const extraMembers = envNumber('BENCH_TS_MEMBERS', 20);
 const durationMs = envNumber('BENCH_DURATION_S', 10) * 1000;
 const rounds = envNumber('BENCH_ROUNDS', 3);
+const workers = envNumber('BENCH_TS_WORKERS', cpus().length);
 /** The row lock's: its table's column is an int. */
 const ROW_LOCK_BIG = 1_000_000_000;
 
@@ -43,6 +48,7 @@ async function baseline(mode: 'empty' | 'rowlock' | 'engine', database?: TestDat
     BENCH_MODE: mode,
     BENCH_DATABASE_URL: database?.url ?? '',
     BENCH_UNITS: String(unitCount),
+    BENCH_WORKERS: String(workers),
     ...env,
   });
   await waitForLine(child, 'READY', mode);
@@ -104,7 +110,7 @@ const stopBaseline = async (running: Baseline) => {
   await stop(running.child);
 };
 try {
-  console.log(`time-sale scenario: ${buyers} buyers vs ${units} units, then ${clients} clients for ${durationMs / 1000} s, ${rounds} rounds; booting…`);
+  console.log(`time-sale scenario: ${buyers} buyers vs ${units} units, then ${clients} clients for ${durationMs / 1000} s, ${rounds} rounds, ${workers} processes per server; booting…`);
   // A few members stand in for thousands of buyers, so inventory's per-member claim rate limit is turned off
   // (TIME_SALE_CLAIM_RATE_LIMIT=0), and so are the gateway's (startGateway); BENCH_TS_RATE_LIMIT=1 keeps both
   // defaults, except the gateway's limits on signing the bench's buyers up and in from one address.
@@ -116,7 +122,7 @@ try {
   // (ours and the engine's).
   const variantsPerProduct = 5 + 2 * rounds;
   subgraphs = await startSubgraphs('bench_timesale', { stores: 1, productsPerStore: 1, variantsPerProduct, initialStock: BIG + units }, limit, profile);
-  gateway = await startGateway('ours', subgraphs.info, { MAX_WS_CONNECTIONS: '100', ...gatewayLimits }, profile);
+  gateway = await startGateway('ours', subgraphs.info, { MAX_WS_CONNECTIONS: '100', WORKERS: String(workers), ...gatewayLimits }, profile);
   const url = gateway.info.url;
   const [bigVariant, engineBigVariant, directOffVariant, batchingOffVariant, sessionCheckVariant, ...burstVariants] = subgraphs.info.seeded.variants;
 
@@ -289,7 +295,7 @@ try {
     { name: OURS, pid: gateway.pid, url, body: CLAIM(bigSale), authorizations, saleId: bigSale },
   ];
   for (const peer of peers) {
-    const running = await startGateway('ours', subgraphs.info, { MAX_WS_CONNECTIONS: '100', ...peer.env, ...gatewayLimits });
+    const running = await startGateway('ours', subgraphs.info, { MAX_WS_CONNECTIONS: '100', WORKERS: String(workers), ...peer.env, ...gatewayLimits });
     peerGateways.push(running);
     sustainedTargets.push({ name: peer.name, pid: running.pid, url: running.info.url, body: CLAIM(peer.saleId), authorizations, saleId: peer.saleId });
   }
@@ -371,7 +377,7 @@ try {
     Object.entries(counts).map(([name, { memory, redis, callsPerRequest, soldOutAnswers }]) => [name, memory, redis, callsPerRequest, soldOutAnswers]),
   );
   await writeResults('time-sale', {
-    settings: { buyers, units, clients, durationMs, rounds, members: emails.length },
+    settings: { buyers, units, clients, durationMs, rounds, workers, members: emails.length },
     burst: burstResults,
     settleWaits,
     sustained: sustainedResults,

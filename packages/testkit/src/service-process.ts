@@ -21,11 +21,13 @@ export interface ServiceProcess {
  * installs signal handlers of its own unless told not to, and those once made every SIGTERM exit 1 before the app
  * closed. A process is tested as it is deployed.
  */
-export function startServiceProcess(cwd: string, env: Record<string, string>): Promise<ServiceProcess> {
+export function startServiceProcess(cwd: string, env: Record<string, string>, { processGroup = false } = {}): Promise<ServiceProcess> {
   const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', 'src/main.ts'], {
     cwd,
     env: { ...process.env, NODE_ENV: 'development', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group (and its children's), which a signal can be sent to as a terminal's Ctrl-C is.
+    detached: processGroup,
   });
   let output = '';
   return new Promise((resolve, reject) => {
@@ -52,11 +54,13 @@ export interface HeldStop<Answer> {
 
 /**
  * Holds `lockTable` in an open transaction, starts `request` (which needs the table), sends SIGTERM 300 ms later,
- * looks at the process 300 ms after that, then lets the lock go and waits for the answer and the exit.
+ * looks at the process 300 ms after that, then lets the lock go and waits for the answer and the exit. With
+ * `toProcessGroup`, SIGINT goes to the process's whole group instead, as a terminal's Ctrl-C does (the process must
+ * have been started with its own group: startServiceProcess's `processGroup`).
  */
 export async function sigtermWhileHeld<Answer>(
   service: ServiceProcess,
-  { databaseUrl, lockTable, request }: { databaseUrl: string; lockTable: string; request: () => Promise<Answer> },
+  { databaseUrl, lockTable, request, toProcessGroup = false }: { databaseUrl: string; lockTable: string; request: () => Promise<Answer>; toProcessGroup?: boolean },
 ): Promise<HeldStop<Answer>> {
   const locker = new pg.Client({ connectionString: databaseUrl });
   await locker.connect();
@@ -66,7 +70,8 @@ export async function sigtermWhileHeld<Answer>(
     const answer = request();
     await sleep(300);
     const exited = once(service.child, 'exit');
-    service.child.kill('SIGTERM');
+    if (toProcessGroup) process.kill(-service.child.pid!, 'SIGINT');
+    else service.child.kill('SIGTERM');
     await sleep(300);
     const healthAnsweredAfterSignal = await fetch(service.url.replace('/graphql', '/health')).then(
       () => true,

@@ -102,11 +102,14 @@ export class Metrics {
     };
   }
 
-  /** GET /metrics in the Prometheus text format. */
-  handler(): RequestHandler {
+  /**
+   * GET /metrics in the Prometheus text format: this registry's, or what `text` gives (a cluster worker answers
+   * for every worker of its cluster).
+   */
+  handler(text: () => Promise<string> = () => this.registry.metrics()): RequestHandler {
     return async (_req, res, next) => {
       try {
-        const body = await this.registry.metrics();
+        const body = await text();
         res.set('content-type', this.registry.contentType).send(body);
       } catch (error) {
         next(error);

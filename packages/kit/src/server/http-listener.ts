@@ -28,14 +28,15 @@ const consoleLog: ShutdownLog = { info: (message) => console.log(message), error
 
 /**
  * Runs `shutdown` once on SIGTERM or SIGINT, then exits. A second signal exits at once,
- * so an operator is never stuck behind a hung shutdown.
+ * so an operator is never stuck behind a hung shutdown. Returns a function that starts the same shutdown for
+ * another reason (a cluster worker told to stop by its primary); once stopping, it does nothing.
  */
-export function exitGracefullyOnSignals(shutdown: () => Promise<void>, log: ShutdownLog = consoleLog) {
+export function exitGracefullyOnSignals(shutdown: () => Promise<void>, log: ShutdownLog = consoleLog): (reason: string) => void {
   let stopping = false;
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (stopping) process.exit(1);
+  const stop = (reason: string) => {
+    if (stopping) return;
     stopping = true;
-    log.info(`${signal} received: finishing in-flight requests`);
+    log.info(`${reason}: finishing in-flight requests`);
     shutdown().then(
       () => {
         log.info('stopped');
@@ -47,6 +48,16 @@ export function exitGracefullyOnSignals(shutdown: () => Promise<void>, log: Shut
       },
     );
   };
+  // A second signal, not a signal after a stop begun otherwise: a cluster's workers get an operator's Ctrl-C (sent to
+  // the whole process group) beside their primary's word to stop, and must not exit at once for it.
+  let signalled = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (signalled) process.exit(1);
+    signalled = true;
+    if (stopping) log.info(`${signal} received: already stopping`);
+    else stop(`${signal} received`);
+  };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
+  return stop;
 }
