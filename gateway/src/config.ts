@@ -10,6 +10,8 @@ export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];
 
 const defaultSupergraphPath = fileURLToPath(new URL('../../schema/supergraph.graphql', import.meta.url));
 const optionalUrl = z.url().optional();
+/** Each worker holds a whole gateway's memory (plans, caches, connections): `auto` on a big host stops here. */
+const MAX_WORKERS = 16;
 
 export function readGatewayConfig(env: Record<string, string | undefined> = process.env) {
   const parsed = parseEnv(
@@ -94,7 +96,7 @@ export function readGatewayConfig(env: Record<string, string | undefined> = proc
        * Processes serving the port (cluster/): a number, or `auto` for one per core. One Node thread bounds how many
        * small requests a gateway answers a second; each worker is a whole gateway with its own caches and subscriptions.
        */
-      WORKERS: z.union([z.literal('auto').transform(() => availableParallelism()), z.coerce.number().int().min(1).max(64)]).default(1),
+      WORKERS: z.union([z.literal('auto').transform(() => Math.min(availableParallelism(), MAX_WORKERS)), z.coerce.number().int().min(1).max(MAX_WORKERS)]).default(1),
       MEMBERS_URL: optionalUrl,
       CATALOG_URL: optionalUrl,
       INVENTORY_URL: optionalUrl,

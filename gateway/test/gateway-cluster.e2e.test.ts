@@ -49,6 +49,14 @@ function isAlive(pid: number): boolean {
   }
 }
 
+function isGatewayProcess(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('src/main.ts');
+  } catch {
+    return false;
+  }
+}
+
 /** The pids whose parent is `ppid` (and are not zombies), ascending. */
 function childPids(ppid: number): number[] {
   const children: number[] = [];
@@ -265,7 +273,8 @@ afterAll(async () => {
     if (gateway.child.exitCode === null && gateway.child.signalCode === null) gateway.child.kill('SIGKILL');
   }
   for (const pid of seenWorkers) {
-    if (!isAlive(pid)) continue;
+    // Only a gateway process still: a pid that exited may since have been given to another process.
+    if (!isAlive(pid) || !isGatewayProcess(pid)) continue;
     try {
       process.kill(pid, 'SIGKILL');
     } catch {
@@ -292,10 +301,18 @@ describe('gateway with WORKERS=2', () => {
     expect(metricValue(samples, 'graphql_request_duration_seconds_count', { service: 'gateway', operation: 'ClusterSpread' })).toBe(N);
     expect(workersGauge(samples)).toBe(2);
     expect(restarts(samples)).toBe(0);
+    // A state is not summed: connected (1) where every worker's client is, not 2.
+    expect(metricValue(samples, 'redis_client_connected', { service: 'gateway', client: 'sessions' })).toBe(1);
 
-    // Scrapes reaching each of the two workers (handed round-robin too) answer the same sum.
-    const again = await Promise.all([scrape(), scrape()]);
-    for (const other of again) expect(requestsOf(other, 'ClusterSpread')).toBe(N);
+    // Two scrapes in turn reach the two workers (METRICS_PORT is handed round-robin too), and each answers the same sum.
+    const scrapes = [await send(metricsUrl, {}, true), await send(metricsUrl, {}, true)];
+    try {
+      const metricsPort = Number(new URL(metricsUrl).port);
+      expect(scrapes.map((answer) => ownerOf(metricsPort, answer.clientPort, pids)).sort((a, b) => a - b)).toEqual(pids);
+      for (const answer of scrapes) expect(requestsOf(parseMetrics(answer.body as string), 'ClusterSpread')).toBe(N);
+    } finally {
+      for (const answer of scrapes) answer.close();
+    }
   });
 
   it('delivers a stock change to live subscriptions on both workers', async () => {

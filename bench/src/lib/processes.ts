@@ -141,9 +141,9 @@ export function rssMb(pid: number): number {
   let kb = 0;
   for (const member of processTree(pid)) {
     try {
+      // A zombie (exited, not yet reaped) has no VmRSS line: it holds no memory.
       const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${member}/status`, 'utf8'));
-      if (!match) return Number.NaN;
-      kb += Number(match[1]);
+      if (match) kb += Number(match[1]);
     } catch {
       // gone since the tree was read
     }

@@ -132,8 +132,8 @@ export function workerMetricsText(registry: Registry): () => Promise<string> {
     if (!isMetricsMessage(message)) return;
     if (message.type === COLLECT) {
       registry.getMetricsAsJSON().then(
-        (metrics) => process.send?.({ type: COLLECTED, id: message.id, metrics }),
-        (error: Error) => process.send?.({ type: COLLECTED, id: message.id, error: error.message }),
+        (metrics) => tellPrimary({ type: COLLECTED, id: message.id, metrics }),
+        (error: Error) => tellPrimary({ type: COLLECTED, id: message.id, error: error.message }),
       );
     } else if (message.type === ANSWER) {
       const ask = asked.get(message.id);
@@ -158,6 +158,11 @@ export function workerMetricsText(registry: Registry): () => Promise<string> {
         settle.reject(error); // the channel to the primary closed: the worker is on its way out
       });
     });
+}
+
+/** A worker's message to its primary; a closed channel is let go (node:cluster exits a worker whose primary is gone). */
+export function tellPrimary(message: object): void {
+  process.send?.(message, undefined, undefined, () => {});
 }
 
 /** Sends on a worker's channel, ignoring a channel that closed: that worker's exit is handled where it is seen. */

@@ -2,7 +2,7 @@ import cluster, { type Worker } from 'node:cluster';
 import { exitGracefullyOnSignals } from '@commerce/kit/http';
 import type { Logger } from '@commerce/kit/logging';
 import { Counter, Gauge, Registry } from 'prom-client';
-import { ClusterMetrics, sendQuietly } from './cluster-metrics.js';
+import { ClusterMetrics, sendQuietly, tellPrimary } from './cluster-metrics.js';
 
 /** What a worker tells the primary once it hears the word to stop, and once its app listens. */
 const JOINED = 'gateway:joined';
@@ -26,6 +26,8 @@ export interface GatewayClusterOptions {
   killAfterMs: number;
 }
 
+/** A worker not serving this long after it was started is killed: before the gateway is ready that fails the start. */
+const START_TIMEOUT_MS = 120_000;
 /** A worker that exits again within this long of the last exits waits longer before it is replaced. */
 const CRASH_WINDOW_MS = 60_000;
 const MAX_RESTART_DELAY_MS = 30_000;
@@ -61,10 +63,18 @@ export function runGatewayCluster({ workers, logger, killAfterMs }: GatewayClust
 
   const fork = () => {
     const worker = cluster.fork();
+    // A worker stuck starting (a hung connection at start) would otherwise leave the start, or its place, waiting for good.
+    const startTimer = setTimeout(() => {
+      if (stopping || serving.has(worker) || worker.isDead()) return;
+      logger.error({ worker: worker.process.pid, afterMs: START_TIMEOUT_MS }, 'a gateway worker did not start in time; killing it');
+      worker.process.kill('SIGKILL');
+    }, START_TIMEOUT_MS);
+    worker.once('exit', () => clearTimeout(startTimer));
     worker.on('message', (message: unknown) => {
       if (metrics.onMessage(worker, message)) return;
       if ((message as { type?: unknown } | null)?.type === JOINED) joined.add(worker);
       if (!isReady(message) || stopping) return;
+      clearTimeout(startTimer);
       serving.add(worker);
       if (started) logger.info({ worker: worker.process.pid }, 'gateway worker ready');
       else if (serving.size === workers) {
@@ -126,9 +136,9 @@ export function runGatewayCluster({ workers, logger, killAfterMs }: GatewayClust
 }
 
 /**
- * A worker's side, joined before its app starts: told to stop (or its primary gone) while still starting, it exits at
- * once, having nothing in flight; once `ready` says it serves, such word starts `stop`, the same graceful stop as a
- * signal's.
+ * A worker's side, joined before its app starts: told to stop while still starting, it exits at once, having nothing
+ * in flight; once `ready` says it serves, the word starts `stop`, the same graceful stop as a signal's. (Should the
+ * primary die, node:cluster exits its workers at once: nothing is left serving a port no one hands connections to.)
  */
 export function joinGatewayCluster(): { ready(at: { url: string; metricsUrl?: string }, stop: (reason: string) => void): void } {
   let stopServing: ((reason: string) => void) | undefined;
@@ -136,12 +146,11 @@ export function joinGatewayCluster(): { ready(at: { url: string; metricsUrl?: st
   process.on('message', (message: unknown) => {
     if (typeof message === 'object' && message !== null && (message as { type?: unknown }).type === STOP) leave('told to stop by the primary');
   });
-  process.on('disconnect', () => leave('the primary is gone'));
-  process.send?.({ type: JOINED });
+  tellPrimary({ type: JOINED });
   return {
     ready(at, stop) {
       stopServing = stop;
-      process.send?.({ type: READY, ...at } satisfies ReadyMessage);
+      tellPrimary({ type: READY, ...at } satisfies ReadyMessage);
     },
   };
 }

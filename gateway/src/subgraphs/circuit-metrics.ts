@@ -10,6 +10,8 @@ export function registerCircuitStateGauge(registry: Registry, breakers: Readonly
     help: "State of each subgraph's circuit breaker: 0 closed, 1 half-open (probing), 2 open (failing fast).",
     labelNames: ['subgraph'],
     registers: [registry],
+    // Summed over a cluster's workers (cluster/) a state would be no state: the worst worker's is the gateway's.
+    aggregator: 'max',
     collect() {
       for (const [subgraph, breaker] of breakers) this.set({ subgraph }, STATE_VALUES[breaker.state]);
     },

@@ -21,6 +21,8 @@ export function registerRedisMetrics(registry: Registry, clients: RedisClients) 
     help: 'Whether each Redis client is connected and ready (1) or not (0).',
     labelNames: ['client'],
     registers,
+    // Over a gateway cluster's workers (prom-client's aggregation), connected only where every worker's client is.
+    aggregator: 'min',
     collect() {
       this.reset();
       each((name, redis) => this.set({ client: name }, redis.status === 'ready' ? 1 : 0));
