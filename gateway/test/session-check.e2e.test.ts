@@ -65,6 +65,7 @@ describe('the session check', () => {
 
     const logOut = await graphqlRequest(supergraph.gatewayUrl, 'mutation { logOut }', {}, { authorization: `Bearer ${token}` });
     expect(logOut.errors).toBeUndefined();
+    expect(logOut.data.logOut).toBe(true);
     // Refused from memory: still no Redis call for it.
     const refusal = await sessionLookupsDuring(async () => {
       const after = await me(supergraph.gatewayUrl, token);

@@ -15,25 +15,36 @@ export class RedisServerProcess {
     return `redis://127.0.0.1:${this.port}/0`;
   }
 
+  /**
+   * Starts the server and waits until it answers. Throws PortTakenError when its port turned out to be another's: the
+   * port was free when picked, but test files run in parallel, and another's redis-server may have bound it first;
+   * a test must never run against a server it did not start (another file's restarts and flushes would be its own).
+   */
   async start(): Promise<this> {
-    this.child = spawn(
+    const child = spawn(
       'redis-server',
       ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', ...this.extraArgs],
       { stdio: 'ignore' },
     );
+    this.child = child;
     const client = new Redis(this.port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
     client.on('error', () => {}); // refused while the server starts: retried below
     for (let attempt = 0; ; attempt++) {
+      let info: string;
       try {
         await client.connect();
-        await client.ping();
-        client.disconnect();
-        return this;
+        info = await client.info('server');
       } catch (error) {
         client.disconnect();
+        if (child.exitCode !== null || child.signalCode !== null) throw new PortTakenError(this.port);
         if (attempt > 100) throw error;
         await new Promise((resolve) => setTimeout(resolve, 50));
+        continue;
       }
+      client.disconnect();
+      if (new RegExp(`^process_id:${child.pid}\\r?$`, 'm').test(info)) return this;
+      await this.stop();
+      throw new PortTakenError(this.port);
     }
   }
 
@@ -49,5 +60,18 @@ export class RedisServerProcess {
 }
 
 export async function startRedisServer(extraArgs: string[] = []): Promise<RedisServerProcess> {
-  return new RedisServerProcess(await freePort(), extraArgs).start();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await new RedisServerProcess(await freePort(), extraArgs).start();
+    } catch (error) {
+      if (!(error instanceof PortTakenError) || attempt === 5) throw error;
+    }
+  }
+}
+
+/** The port picked for a redis-server was bound by another process before it (see RedisServerProcess.start). */
+export class PortTakenError extends Error {
+  constructor(port: number) {
+    super(`port ${port} was taken by another process before redis-server could bind it`);
+  }
 }
