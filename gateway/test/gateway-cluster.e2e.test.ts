@@ -5,19 +5,19 @@ import { Agent, request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { demoId } from '@commerce/demo-data';
 import {
+  childPids,
   eventually,
-  graphqlRequest,
+  isAlive,
   type MetricSample,
   metricValue,
   parseMetrics,
   type ServiceProcess,
-  sigtermWhileHeld,
   startServiceProcess,
-  TEST_GATEWAY_SECRET,
 } from '@commerce/testkit';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectHeldQueryAnswered, gatewayProcessEnv, stopWhileProductsHeld } from './gateway-process.js';
 import { DEMO_PASSWORD, type RunningSupergraph, startSupergraph } from './supergraph-harness.js';
 import { collect } from './ws-client.js';
 
@@ -40,39 +40,12 @@ const FIRST_SPREAD = 10;
 // ---------------------------------------------------------------------------------------------------------------
 // Processes, from /proc (Linux): the primary's children, and which of them holds a given accepted connection.
 
-function isAlive(pid: number): boolean {
-  try {
-    // A zombie (exited, not yet reaped) is not alive.
-    return !/^\S+ \(.*\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
-
 function isGatewayProcess(pid: number): boolean {
   try {
     return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('src/main.ts');
   } catch {
     return false;
   }
-}
-
-/** The pids whose parent is `ppid` (and are not zombies), ascending. */
-function childPids(ppid: number): number[] {
-  const children: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-    } catch {
-      continue; // gone meanwhile
-    }
-    // "pid (comm) state ppid …"; comm may hold spaces and parentheses, so read after the last ')'.
-    const [state, parent] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(parent) === ppid && state !== 'Z') children.push(Number(entry));
-  }
-  return children.sort((a, b) => a - b);
 }
 
 function workerPids(): number[] {
@@ -243,19 +216,7 @@ async function logIn(email: string): Promise<string> {
 // ---------------------------------------------------------------------------------------------------------------
 
 /** The environment of main.ts as a cluster of two workers in front of the harness's subgraphs. */
-const clusterEnv = (): Record<string, string> => ({
-  WORKERS: '2',
-  PORT: '0',
-  METRICS_PORT: '0',
-  HOST: '127.0.0.1',
-  GATEWAY_SHARED_SECRET: TEST_GATEWAY_SECRET,
-  REDIS_URL: supergraph.env.config.REDIS_URL,
-  REDIS_KEY_PREFIX: supergraph.env.config.REDIS_KEY_PREFIX,
-  SUPERGRAPH_WATCH: 'false',
-  RATE_LIMITS: 'off',
-  SUBSCRIPTION_COALESCE_MS: '0',
-  ...Object.fromEntries(Object.entries(supergraph.subgraphUrls).map(([name, url]) => [`${name.toUpperCase()}_URL`, url])),
-});
+const clusterEnv = () => gatewayProcessEnv(supergraph, { WORKERS: '2', METRICS_PORT: '0', SUBSCRIPTION_COALESCE_MS: '0' });
 
 beforeAll(async () => {
   supergraph = await startSupergraph('gateway_cluster', { SUBSCRIPTION_COALESCE_MS: '0' });
@@ -421,20 +382,7 @@ describe('gateway with WORKERS=2', () => {
   it('on SIGTERM to the primary, tells every worker to stop, lets the in-flight request finish, and exits 0', async () => {
     const workers = workerPids();
     expect(workers).toHaveLength(2);
-    const url = gateway!.url;
-    // Catalog's product table held, so the request is still running (at the subgraph) when the signal arrives.
-    const stop = await sigtermWhileHeld(gateway!, {
-      databaseUrl: supergraph.env.config.DATABASE_URL,
-      lockTable: 'catalog.product',
-      request: () => graphqlRequest(url, '{ products(first: 1) { edges { node { name } } } }'),
-    });
-
-    expect(stop.healthAnsweredAfterSignal).toBe(false);
-    expect(stop.runningAfterSignal).toBe(true);
-    expect(stop.answer.status).toBe(200);
-    expect(stop.answer.errors).toBeUndefined();
-    expect(stop.answer.data.products.edges).toHaveLength(1);
-    expect(stop.exitCode).toBe(0);
+    expectHeldQueryAnswered(await stopWhileProductsHeld(gateway!, supergraph));
     for (const pid of workers) expect(isAlive(pid)).toBe(false);
 
     const output = gateway!.output();
@@ -453,12 +401,7 @@ describe('gateway with WORKERS=2', () => {
     for (const pid of workers) seenWorkers.add(pid);
     try {
       expect(workers).toHaveLength(2);
-      const stop = await sigtermWhileHeld(grouped, {
-        databaseUrl: supergraph.env.config.DATABASE_URL,
-        lockTable: 'catalog.product',
-        request: () => graphqlRequest(grouped.url, '{ products(first: 1) { edges { node { name } } } }'),
-        toProcessGroup: true,
-      });
+      const stop = await stopWhileProductsHeld(grouped, supergraph, true);
       expect(stop.runningAfterSignal).toBe(true);
       expect(stop.answer.status).toBe(200);
       expect(stop.answer.data.products.edges).toHaveLength(1);

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { processTree, statFields } from '@commerce/testkit';
 import { SERVICE_NODE_ARGS } from '../../../scripts/service-node-args.js';
 import { repoRoot } from './report.js';
 
@@ -76,30 +77,6 @@ export async function stop(child: ChildProcess | undefined, graceMs = 15_000): P
 }
 
 const CLOCK_TICKS = 100; // USER_HZ on Linux
-
-/** The fields of /proc/<pid>/stat after the command name (which may hold spaces): state, ppid, … utime, stime. */
-function statFields(pid: number | string): string[] | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  } catch {
-    return undefined; // gone since the directory was listed
-  }
-}
-
-/** A process and its descendants (a clustered server's workers), from /proc. */
-export function processTree(root: number): number[] {
-  const children = new Map<number, number[]>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const parent = Number(statFields(entry)?.[1]);
-    if (!children.has(parent)) children.set(parent, []);
-    children.get(parent)!.push(Number(entry));
-  }
-  const tree = [root];
-  for (let i = 0; i < tree.length; i++) tree.push(...(children.get(tree[i]!) ?? []));
-  return tree;
-}
 
 /**
  * CPU seconds (user + system) a process and its descendants have used so far, from /proc/<pid>/stat: a clustered

@@ -21,8 +21,12 @@ interface MetricsMessage {
   error?: string;
 }
 
+/** The `type` of a message on a worker's channel: ours are objects with one; anything else has none. */
+export const messageType = (message: unknown): unknown =>
+  typeof message === 'object' && message !== null ? (message as { type?: unknown }).type : undefined;
+
 const isMetricsMessage = (message: unknown): message is MetricsMessage =>
-  typeof message === 'object' && message !== null && typeof (message as MetricsMessage).type === 'string' && typeof (message as MetricsMessage).id === 'number';
+  typeof messageType(message) === 'string' && typeof (message as MetricsMessage).id === 'number';
 
 /** The primary waits this long for every worker; the asking worker a little longer, so the primary's error is the one told. */
 const COLLECT_TIMEOUT_MS = 5_000;

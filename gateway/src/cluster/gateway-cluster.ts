@@ -2,7 +2,7 @@ import cluster, { type Worker } from 'node:cluster';
 import { exitGracefullyOnSignals } from '@commerce/kit/http';
 import type { Logger } from '@commerce/kit/logging';
 import { Counter, Gauge, Registry } from 'prom-client';
-import { ClusterMetrics, sendQuietly, tellPrimary } from './cluster-metrics.js';
+import { ClusterMetrics, messageType, sendQuietly, tellPrimary } from './cluster-metrics.js';
 
 /** What a worker tells the primary once it hears the word to stop, and once its app listens. */
 const JOINED = 'gateway:joined';
@@ -16,8 +16,7 @@ interface ReadyMessage {
   metricsUrl?: string;
 }
 
-const isReady = (message: unknown): message is ReadyMessage =>
-  typeof message === 'object' && message !== null && (message as ReadyMessage).type === READY && typeof (message as ReadyMessage).url === 'string';
+const isReady = (message: unknown): message is ReadyMessage => messageType(message) === READY && typeof (message as ReadyMessage).url === 'string';
 
 export interface GatewayClusterOptions {
   workers: number;
@@ -72,7 +71,7 @@ export function runGatewayCluster({ workers, logger, killAfterMs }: GatewayClust
     worker.once('exit', () => clearTimeout(startTimer));
     worker.on('message', (message: unknown) => {
       if (metrics.onMessage(worker, message)) return;
-      if ((message as { type?: unknown } | null)?.type === JOINED) joined.add(worker);
+      if (messageType(message) === JOINED) joined.add(worker);
       if (!isReady(message) || stopping) return;
       clearTimeout(startTimer);
       serving.add(worker);
@@ -144,7 +143,7 @@ export function joinGatewayCluster(): { ready(at: { url: string; metricsUrl?: st
   let stopServing: ((reason: string) => void) | undefined;
   const leave = (reason: string) => (stopServing ? stopServing(reason) : process.exit(0));
   process.on('message', (message: unknown) => {
-    if (typeof message === 'object' && message !== null && (message as { type?: unknown }).type === STOP) leave('told to stop by the primary');
+    if (messageType(message) === STOP) leave('told to stop by the primary');
   });
   tellPrimary({ type: JOINED });
   return {

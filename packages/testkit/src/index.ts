@@ -10,3 +10,4 @@ export * from './otlp-receiver.js';
 export * from './log-capture.js';
 export * from './redis-server.js';
 export * from './service-process.js';
+export * from './processes.js';
