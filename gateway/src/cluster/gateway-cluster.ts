@@ -130,8 +130,10 @@ export function runGatewayCluster({ workers, logger, killAfterMs }: GatewayClust
     }, delay);
   });
 
-  for (let i = 0; i < workers; i++) fork();
+  // Heard before the first fork: a signal that finds a worker forked must find the primary listening for it too, or
+  // it ends the primary alone and leaves the workers starting.
   exitGracefullyOnSignals(stopWorkers, logger);
+  for (let i = 0; i < workers; i++) fork();
 }
 
 /**
