@@ -10,7 +10,9 @@ import {
   isAlive,
   type MetricSample,
   metricValue,
+  openFileLimits,
   parseMetrics,
+  rssMb,
   type ServiceProcess,
   startServiceProcess,
 } from '@commerce/testkit';
@@ -18,6 +20,7 @@ import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectHeldQueryAnswered, gatewayProcessEnv, stopWhileProductsHeld } from './gateway-process.js';
+import { alertRules, CLUSTER_SERIES, metricNames } from './monitoring-config.js';
 import { DEMO_PASSWORD, type RunningSupergraph, startSupergraph } from './supergraph-harness.js';
 import { collect } from './ws-client.js';
 
@@ -258,12 +261,22 @@ describe('gateway with WORKERS=2', () => {
 
     // One scrape, on whichever worker it reaches, counts what both answered (one worker's own count would be N/2).
     const samples = await scrape();
+    const rss = { all: rssMb(gateway!.child.pid!), workers: pids.reduce((sum, pid) => sum + rssMb(pid), 0) };
     expect(requestsOf(samples, 'ClusterSpread')).toBe(N);
     expect(metricValue(samples, 'graphql_request_duration_seconds_count', { service: 'gateway', operation: 'ClusterSpread' })).toBe(N);
     expect(workersGauge(samples)).toBe(2);
     expect(restarts(samples)).toBe(0);
     // A state is not summed: connected (1) where every worker's client is, not 2.
     expect(metricValue(samples, 'redis_client_connected', { service: 'gateway', client: 'sessions' })).toBe(1);
+    // Nor a per-process limit: it is one worker's. The memory is the whole gateway's, the primary's (that no worker
+    // counts) with the workers': nearer what /proc gives for all three processes than for the two workers.
+    expect(metricValue(samples, 'process_max_fds', { service: 'gateway' })).toBe(openFileLimits(pids[0]!).soft);
+    const resident = metricValue(samples, 'process_resident_memory_bytes', { service: 'gateway' })! / 2 ** 20;
+    expect(Math.abs(resident - rss.all)).toBeLessThan(Math.abs(resident - rss.workers));
+    // The primary's own series, which no app the metrics test starts in-process has, are there for the alerts on them.
+    const names = new Set(samples.map((sample) => sample.name));
+    for (const name of CLUSTER_SERIES) expect(names.has(name), name).toBe(true);
+    expect(alertRules().some((rule) => metricNames(rule.expr).some((name) => CLUSTER_SERIES.has(name)))).toBe(true);
 
     // Two scrapes in turn reach the two workers (METRICS_PORT is handed round-robin too), and each answers the same sum.
     const scrapes = [await send(metricsUrl, {}, true), await send(metricsUrl, {}, true)];

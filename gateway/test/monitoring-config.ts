@@ -1,10 +1,27 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
 
 /** Helpers for checking ops/ (Prometheus, Grafana) against what the apps really expose. */
 
 export const repo = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
 export const read = (path: string) => readFileSync(repo(path), 'utf8');
+
+/**
+ * Series only a gateway run as workers exposes (its primary's own): no app the metrics test starts in-process has
+ * them, so gateway-cluster.e2e.test.ts checks that its cluster's scrape does.
+ */
+export const CLUSTER_SERIES = new Set(['gateway_workers', 'gateway_worker_restarts_total']);
+
+export interface AlertRule {
+  alert: string;
+  expr: string;
+  annotations: { summary: string };
+}
+
+/** Every alert rule in ops/prometheus/alerts.yml. */
+export const alertRules = (): AlertRule[] =>
+  (parse(read('ops/prometheus/alerts.yml')) as { groups: { rules: AlertRule[] }[] }).groups.flatMap((group) => group.rules);
 
 /** PromQL words that are not metric names. */
 const PROMQL_WORDS = new Set([

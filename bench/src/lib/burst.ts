@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
-import { cpuSeconds, machineTicks, spawnTs, stealPercent } from './processes.js';
+import { cpuSeconds } from '@commerce/testkit';
+import { machineTicks, spawnTs, stealPercent } from './processes.js';
 import { benchDir } from './report.js';
 
 export interface BurstSpec {

@@ -1,7 +1,8 @@
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
+import { cpuSeconds, rssMb } from '@commerce/testkit';
 import type { LoadResult, LoadSpec } from './load-worker.js';
-import { cpuSeconds, machineTicks, rssMb, spawnTs, stealPercent } from './processes.js';
+import { machineTicks, spawnTs, stealPercent } from './processes.js';
 import { benchDir, percentile, sortNumbers } from './report.js';
 
 export type { LoadRequest, LoadSpec } from './load-worker.js';

@@ -1,7 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { processTree, statFields } from '@commerce/testkit';
 import { SERVICE_NODE_ARGS } from '../../../scripts/service-node-args.js';
 import { repoRoot } from './report.js';
 
@@ -76,21 +75,6 @@ export async function stop(child: ChildProcess | undefined, graceMs = 15_000): P
   clearTimeout(timer);
 }
 
-const CLOCK_TICKS = 100; // USER_HZ on Linux
-
-/**
- * CPU seconds (user + system) a process and its descendants have used so far, from /proc/<pid>/stat: a clustered
- * server's work is its workers'. A descendant that exited in between is not counted.
- */
-export function cpuSeconds(pid: number): number {
-  let ticks = 0;
-  for (const member of processTree(pid)) {
-    const fields = statFields(member);
-    if (fields) ticks += Number(fields[11]) + Number(fields[12]);
-  }
-  return ticks / CLOCK_TICKS;
-}
-
 /** The machine's CPU time so far, in clock ticks: all of it, and the part the hypervisor gave to other guests. */
 export interface MachineTicks {
   all: number;
@@ -111,26 +95,4 @@ export function machineTicks(): MachineTicks {
 export function stealPercent(before: MachineTicks, after: MachineTicks): number {
   const all = after.all - before.all;
   return all > 0 ? ((after.steal - before.steal) / all) * 100 : 0;
-}
-
-/** Resident set size in MB of a process and its descendants (a cluster's workers), from /proc/<pid>/status. */
-export function rssMb(pid: number): number {
-  let kb = 0;
-  for (const member of processTree(pid)) {
-    try {
-      // A zombie (exited, not yet reaped) has no VmRSS line: it holds no memory.
-      const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${member}/status`, 'utf8'));
-      if (match) kb += Number(match[1]);
-    } catch {
-      // gone since the tree was read
-    }
-  }
-  return kb / 1024;
-}
-
-/** The soft and hard limits on open files of this process, from /proc/self/limits. */
-export function openFileLimits(): { soft: number; hard: number } {
-  const match = /Max open files\s+(\d+|unlimited)\s+(\d+|unlimited)/.exec(readFileSync('/proc/self/limits', 'utf8'));
-  const read = (value?: string) => (value === undefined || value === 'unlimited' ? Number.POSITIVE_INFINITY : Number(value));
-  return { soft: read(match?.[1]), hard: read(match?.[2]) };
 }

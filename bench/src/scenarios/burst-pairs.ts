@@ -10,8 +10,8 @@
  * BENCH_PAIR_B_ENV: JSON objects, e.g. {"SUBGRAPH_BATCHING":"false"}).
  */
 import { createRedis } from '@commerce/kit';
+import { rssMb } from '@commerce/testkit';
 import { burst } from '../lib/burst.js';
-import { rssMb } from '../lib/processes.js';
 import { envNumber, median, percentile, printTable, sleep, sortNumbers, writeResults } from '../lib/report.js';
 import { mapLimit } from '../lib/seed.js';
 import { type Running, startGateway, startSubgraphs, type SubgraphsInfo } from '../lib/supergraph.js';

@@ -9,8 +9,8 @@
  */
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
-import { graphqlData, asMember } from '@commerce/testkit';
-import { cpuSeconds, openFileLimits, rssMb, setChildFileLimit, spawnTs } from '../lib/processes.js';
+import { asMember, cpuSeconds, graphqlData, openFileLimits, rssMb } from '@commerce/testkit';
+import { setChildFileLimit, spawnTs } from '../lib/processes.js';
 import { benchDir, envNumber, percentile, printTable, sleep, sortNumbers, writeResults } from '../lib/report.js';
 import { adjustStock, mapLimit } from '../lib/seed.js';
 import { type Running, startGateway, startSubgraphs, type SubgraphsInfo } from '../lib/supergraph.js';

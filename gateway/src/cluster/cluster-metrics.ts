@@ -35,6 +35,29 @@ const ASK_TIMEOUT_MS = COLLECT_TIMEOUT_MS + 1_000;
 /** The series that only grow: a worker that exits leaves their last values behind (see ClusterMetrics.retire). */
 const GROWING = new Set(['counter', 'histogram']);
 
+/**
+ * Node's per-process gauges that a sum or prom-client's average over the workers misreads, taken from the worst worker
+ * instead. A request waits on its own worker's event loop: averaged, one saturated worker's lag hides behind an idle
+ * one's. Open file descriptors run out per process, against a per-process limit: summed, the count nears no limit and
+ * the limit grows with the workers.
+ */
+const WORST_WORKER = new Set([
+  'nodejs_eventloop_lag_seconds',
+  'nodejs_eventloop_lag_mean_seconds',
+  'nodejs_eventloop_lag_stddev_seconds',
+  'nodejs_eventloop_lag_p50_seconds',
+  'nodejs_eventloop_lag_p90_seconds',
+  'nodejs_eventloop_lag_p99_seconds',
+  'process_open_fds',
+  'process_max_fds',
+]);
+
+/** The cluster's series from each process's own: summed, unless a series' aggregator (or WORST_WORKER) says otherwise. */
+export function aggregateWorkers(processes: MetricsJson[]): Registry {
+  const adjusted = processes.map((metrics) => metrics.map((metric) => (WORST_WORKER.has(metric.name) ? { ...metric, aggregator: 'max' as const } : metric)));
+  return AggregatorRegistry.aggregate(adjusted);
+}
+
 /** The primary's side: collects the serving workers' metrics for whichever worker a scrape reached. */
 export class ClusterMetrics {
   private nextId = 0;
@@ -81,7 +104,7 @@ export class ClusterMetrics {
     return false;
   }
 
-  /** Every serving worker's series summed (gauges too: connections, subscriptions), with the primary's own. */
+  /** Every serving worker's series summed (gauges too: connections, subscriptions; see aggregateWorkers), with the primary's own. */
   async text(): Promise<string> {
     const id = this.nextId++;
     const workers = this.serving();
@@ -100,7 +123,7 @@ export class ClusterMetrics {
       for (const worker of workers) sendQuietly(worker, { type: COLLECT, id });
     });
     collected.push(await this.registry.getMetricsAsJSON(), ...this.retired);
-    return AggregatorRegistry.aggregate(collected).metrics();
+    return aggregateWorkers(collected).metrics();
   }
 
   /**

@@ -1,7 +1,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import { exitGracefullyOnSignals } from '@commerce/kit/http';
 import type { Logger } from '@commerce/kit/logging';
-import { Counter, Gauge, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import { ClusterMetrics, messageType, sendQuietly, tellPrimary } from './cluster-metrics.js';
 
 /** What a worker tells the primary once it hears the word to stop, and once its app listens. */
@@ -46,6 +46,8 @@ export function runGatewayCluster({ workers, logger, killAfterMs }: GatewayClust
   const serving = new Set<Worker>();
   const registry = new Registry();
   registry.setDefaultLabels({ service: 'gateway' });
+  // Summed into the workers' own: the gateway's CPU and memory include the primary's, which accepts every connection.
+  collectDefaultMetrics({ register: registry });
   new Gauge({
     name: 'gateway_workers',
     help: 'Gateway worker processes serving requests.',
