@@ -1,3 +1,4 @@
+import { defineLuaCommands } from '@commerce/kit/http';
 import type { Redis } from 'ioredis';
 
 /** One counter to charge: its key, the calls allowed per window, the window, and how many calls this request makes. */
@@ -33,18 +34,19 @@ for i, key in ipairs(KEYS) do
 end
 return 0`;
 
-type ChargingRedis = Redis & { gatewayRateLimitCharge(keyCount: number, ...args: (string | number)[]): Promise<number> };
+interface ChargeCommands {
+  gatewayRateLimitCharge(keyCount: number, ...args: (string | number)[]): Promise<number>;
+}
 
 /** Fixed-window counters in Redis, charged by one script call (EVALSHA) per limited request. */
 export class RateLimiter {
-  private readonly redis: ChargingRedis;
+  private readonly redis: Redis & ChargeCommands;
 
   constructor(
     redis: Redis,
     private readonly prefix: string,
   ) {
-    if (!('gatewayRateLimitCharge' in redis)) redis.defineCommand('gatewayRateLimitCharge', { lua: CHARGE });
-    this.redis = redis as ChargingRedis;
+    this.redis = defineLuaCommands<ChargeCommands>(redis, { gatewayRateLimitCharge: { lua: CHARGE } });
   }
 
   /** 0 when admitted (and charged), else the milliseconds to wait. */

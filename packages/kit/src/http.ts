@@ -15,6 +15,7 @@ export * from './server/graphql-http-handler.js';
 export * from './server/subgraph-batch.js';
 export * from './cache/single-flight-cache.js';
 export * from './redis/create-redis.js';
+export * from './redis/lua-commands.js';
 export * from './telemetry/observability-env.js';
 export * from './server/graphql-route.js';
 export * from './server/client-info.js';

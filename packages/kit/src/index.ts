@@ -9,6 +9,7 @@ export * from './graphql/money.js';
 export * from './ids/ids.js';
 export * from './loaders/entity-loaders.js';
 export * from './redis/create-redis.js';
+export * from './redis/lua-commands.js';
 export * from './server/create-subgraph-app.js';
 export * from './server/http-errors.js';
 export * from './server/graphql-http-handler.js';

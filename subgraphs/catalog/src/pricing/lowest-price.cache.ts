@@ -1,9 +1,10 @@
+import { defineLuaCommands } from '@commerce/kit';
 import type { Redis } from 'ioredis';
 import type { LowestPrice } from './lowest-price.query.js';
 
 type CachedPrice = LowestPrice['price'];
 
-interface CacheRedis extends Redis {
+interface CacheCommands {
   setIfGeneration(valueKey: string, generationKey: string, generation: string, value: string, ttlMs: number): Promise<number>;
 }
 
@@ -30,14 +31,13 @@ const GENERATION_TTL_SECONDS = 24 * 60 * 60;
  * the answer changes with no write at all.
  */
 export class LowestPriceCache {
-  private readonly redis: CacheRedis;
+  private readonly redis: Redis & CacheCommands;
 
   constructor(
     redis: Redis,
     private readonly ttlMs = 30_000,
   ) {
-    if (!('setIfGeneration' in redis)) redis.defineCommand('setIfGeneration', { numberOfKeys: 2, lua: SET_IF_GENERATION });
-    this.redis = redis as CacheRedis;
+    this.redis = defineLuaCommands<CacheCommands>(redis, { setIfGeneration: { keys: 2, lua: SET_IF_GENERATION } });
   }
 
   /** Cached prices for `productIds`, computing (and caching) the missing ones in one call of `compute`. */

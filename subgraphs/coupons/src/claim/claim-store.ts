@@ -1,3 +1,4 @@
+import { defineLuaCommands } from '@commerce/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Redis } from 'ioredis';
 import { IssuedCouponSource } from '../issued-coupon/issued-coupon-status.js';
@@ -76,23 +77,20 @@ export interface ClaimTemplate {
   validTo: Date | null;
 }
 
-type ClaimRedis = Redis & {
+interface ClaimCommands {
   couponClaim(...args: (string | number)[]): Promise<string[]>;
   couponLoad(...args: (string | number)[]): Promise<number>;
-};
+}
 
 // Counters stay a day past the template's end so late retries still see EXPIRED without reloading.
 const KEEP_AFTER_END_MS = 24 * 60 * 60 * 1000;
 
 /** The Redis side of first-come claims and code redemptions. */
 export class ClaimStore {
-  private readonly redis: ClaimRedis;
+  private readonly redis: Redis & ClaimCommands;
 
   constructor(redis: Redis) {
-    // defineCommand runs EVALSHA and falls back to EVAL on NOSCRIPT (e.g. after a Redis restart).
-    redis.defineCommand('couponClaim', { numberOfKeys: 4, lua: CLAIM_SCRIPT });
-    redis.defineCommand('couponLoad', { numberOfKeys: 4, lua: LOAD_SCRIPT });
-    this.redis = redis as ClaimRedis;
+    this.redis = defineLuaCommands<ClaimCommands>(redis, { couponClaim: { keys: 4, lua: CLAIM_SCRIPT }, couponLoad: { keys: 4, lua: LOAD_SCRIPT } });
   }
 
   /** Takes one coupon of `template` for `memberId` if the rules allow; `couponId` names it if so. */

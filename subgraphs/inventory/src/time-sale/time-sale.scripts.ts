@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { defineLuaCommands, type LuaCommand } from '@commerce/kit';
 import type { Cluster, Redis } from 'ioredis';
 
 const source = (name: string) => readFileSync(new URL(`./lua/${name}.lua`, import.meta.url), 'utf8');
@@ -18,21 +19,17 @@ const SCRIPTS = {
 
 export type TimeSaleScriptName = keyof typeof SCRIPTS;
 
+type TimeSaleCommands = { [Name in TimeSaleScriptName]: (...keysThenArgs: (string | number)[]) => Promise<any> };
+
 /** A Redis client (single node or Cluster) with the time-sale scripts defined on it. */
-export type TimeSaleRedis = (Redis | Cluster) & {
-  [Name in TimeSaleScriptName]: (...keysThenArgs: (string | number)[]) => Promise<any>;
-};
+export type TimeSaleRedis = (Redis | Cluster) & TimeSaleCommands;
 
-let compiled: Record<string, string> | undefined;
+let compiled: Record<TimeSaleScriptName, LuaCommand> | undefined;
 
-/**
- * Defines the scripts on `redis` with `defineCommand`: ioredis sends EVALSHA and falls back to EVAL on
- * NOSCRIPT (e.g. after a Redis restart), and applies its keyPrefix to the KEYS.
- */
+/** Defines the scripts on `redis` as commands (see defineLuaCommands). */
 export function defineTimeSaleScripts(redis: Redis | Cluster): TimeSaleRedis {
-  compiled ??= Object.fromEntries(Object.entries(SCRIPTS).map(([name, { file }]) => [name, `${source('common')}\n${source(file)}`]));
-  for (const [name, { keys }] of Object.entries(SCRIPTS)) {
-    if (!(name in redis)) redis.defineCommand(name, { ...(keys === undefined ? {} : { numberOfKeys: keys }), lua: compiled[name]! });
-  }
-  return redis as TimeSaleRedis;
+  compiled ??= Object.fromEntries(
+    Object.entries(SCRIPTS).map(([name, { file, keys }]) => [name, { lua: `${source('common')}\n${source(file)}`, ...(keys === undefined ? {} : { keys }) }]),
+  ) as Record<TimeSaleScriptName, LuaCommand>;
+  return defineLuaCommands<TimeSaleCommands, Redis | Cluster>(redis, compiled);
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { defineLuaCommands } from '@commerce/kit';
 import type { Redis } from 'ioredis';
 
 export interface LoginThrottleOptions {
@@ -29,10 +30,10 @@ redis.call('DEL', KEYS[1])
 if redis.call('EXISTS', KEYS[2]) == 1 then redis.call('DECR', KEYS[2]) end
 return 1`;
 
-type ThrottleRedis = Redis & {
+interface ThrottleCommands {
   loginAttempt(...keysThenArgs: (string | number)[]): Promise<number>;
   loginSucceeded(...keys: string[]): Promise<number>;
-};
+}
 
 /**
  * Brute-force protection with fixed-window counters in Redis, shared by every replica: too many failed
@@ -41,16 +42,13 @@ type ThrottleRedis = Redis & {
  * Emails are hashed so key names hold no personal data.
  */
 export class LoginThrottle {
-  private readonly redis: ThrottleRedis;
+  private readonly redis: Redis & ThrottleCommands;
 
   constructor(
     redis: Redis,
     private readonly options: LoginThrottleOptions,
   ) {
-    // EVALSHA, falling back to EVAL on NOSCRIPT: every login sends the script's hash, not its text.
-    if (!('loginAttempt' in redis)) redis.defineCommand('loginAttempt', { numberOfKeys: 2, lua: ATTEMPT });
-    if (!('loginSucceeded' in redis)) redis.defineCommand('loginSucceeded', { numberOfKeys: 2, lua: SUCCEEDED });
-    this.redis = redis as ThrottleRedis;
+    this.redis = defineLuaCommands<ThrottleCommands>(redis, { loginAttempt: { keys: 2, lua: ATTEMPT }, loginSucceeded: { keys: 2, lua: SUCCEEDED } });
   }
 
   private keys(email: string, address: string) {

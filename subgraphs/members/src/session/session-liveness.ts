@@ -1,4 +1,4 @@
-import { ENDED_SESSIONS_CHANNEL, ENDED_SESSIONS_KEY, type EndedSessionsMessage, wholeSinceMark } from '@commerce/kit';
+import { defineLuaCommands, ENDED_SESSIONS_CHANNEL, ENDED_SESSIONS_KEY, type EndedSessionsMessage, wholeSinceMark } from '@commerce/kit';
 import type { Redis } from 'ioredis';
 
 export interface SessionLivenessOptions {
@@ -32,10 +32,10 @@ ${MARK_WHOLE}
 redis.call('PUBLISH', ARGV[4], ARGV[5])
 `;
 
-type LivenessRedis = Redis & {
+interface LivenessCommands {
   markSessionsWhole(...keysThenArgs: (string | number)[]): Promise<unknown>;
   endSessions(keyCount: number, ...keysThenArgs: (string | number)[]): Promise<unknown>;
-};
+}
 
 /**
  * The Redis record of a live device session, `session:<sid>` (holding the member ID), and the announcement of an
@@ -43,17 +43,14 @@ type LivenessRedis = Redis & {
  * working when it ends, not when they expire.
  */
 export class SessionLiveness {
-  private readonly redis: LivenessRedis;
+  private readonly redis: Redis & LivenessCommands;
 
   constructor(
     redis: Redis,
     private readonly options: SessionLivenessOptions,
   ) {
-    // EVALSHA, falling back to EVAL on NOSCRIPT: an ending sends the script's hash, not its text. The key count of
-    // END_SESSIONS varies with the sessions ended, so the caller passes it.
-    if (!('markSessionsWhole' in redis)) redis.defineCommand('markSessionsWhole', { numberOfKeys: 1, lua: MARK_WHOLE });
-    if (!('endSessions' in redis)) redis.defineCommand('endSessions', { lua: END_SESSIONS });
-    this.redis = redis as LivenessRedis;
+    // END_SESSIONS's key count varies with the sessions ended, so the caller passes it.
+    this.redis = defineLuaCommands<LivenessCommands>(redis, { markSessionsWhole: { keys: 1, lua: MARK_WHOLE }, endSessions: { lua: END_SESSIONS } });
   }
 
   static key(sessionId: string) {

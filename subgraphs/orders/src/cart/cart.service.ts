@@ -1,4 +1,4 @@
-import { badUserInput, Money, notFound, requireUuid, uuidv7 } from '@commerce/kit';
+import { badUserInput, defineLuaCommands, Money, notFound, requireUuid, uuidv7 } from '@commerce/kit';
 import type { Redis } from 'ioredis';
 import type { CheckoutVariant, Upstream } from '../upstream/upstream.js';
 import { Cart, CartLine, CartNoticeKind } from './cart.types.js';
@@ -55,6 +55,12 @@ function checkQuantity(quantity: number, allowZero = false) {
   }
 }
 
+interface CartCommands {
+  cartAddLine(...keyThenArgs: (string | number)[]): Promise<unknown>;
+  /** 0 when the line is not in the cart. */
+  cartSetQuantity(...keyThenArgs: (string | number)[]): Promise<number>;
+}
+
 /**
  * One cart per member, a Redis hash (`cart:<memberId>`): `l:<lineId>` holds a line, `v:<variantId>` points
  * at the variant's line. Every change runs as one Lua script, so concurrent adds never lose units, and
@@ -62,11 +68,15 @@ function checkQuantity(quantity: number, allowZero = false) {
  * and again at checkout.
  */
 export class CartService {
+  private readonly redis: Redis & CartCommands;
+
   constructor(
-    private readonly redis: Redis,
+    redis: Redis,
     private readonly upstream: Upstream,
     private readonly settings: { ttlSeconds: number; maxLines: number },
-  ) {}
+  ) {
+    this.redis = defineLuaCommands<CartCommands>(redis, { cartAddLine: { keys: 1, lua: ADD_LINE }, cartSetQuantity: { keys: 1, lua: SET_QUANTITY } });
+  }
 
   private key(memberId: string) {
     return `cart:${memberId}`;
@@ -95,7 +105,7 @@ export class CartService {
       optionsDigest: variant.optionsDigest,
     };
     try {
-      await this.redis.eval(ADD_LINE, 1, this.key(memberId), id, JSON.stringify(line), quantity, this.settings.ttlSeconds, this.settings.maxLines, MAX_LINE_QUANTITY);
+      await this.redis.cartAddLine(this.key(memberId), id, JSON.stringify(line), quantity, this.settings.ttlSeconds, this.settings.maxLines, MAX_LINE_QUANTITY);
     } catch (error) {
       const message = String((error as Error).message);
       if (message.includes('QUANTITY')) throw badUserInput(`At most ${MAX_LINE_QUANTITY} units of one variant.`, 'quantity');
@@ -107,7 +117,7 @@ export class CartService {
 
   async setQuantity(memberId: string, lineId: string, quantity: number): Promise<Cart> {
     checkQuantity(quantity, true);
-    const changed = await this.redis.eval(SET_QUANTITY, 1, this.key(memberId), requireUuid(lineId, 'lineId'), quantity, this.settings.ttlSeconds);
+    const changed = await this.redis.cartSetQuantity(this.key(memberId), requireUuid(lineId, 'lineId'), quantity, this.settings.ttlSeconds);
     if (changed === 0) throw notFound('CartLine', lineId);
     return this.view(memberId);
   }
@@ -119,7 +129,7 @@ export class CartService {
   /** Takes checked-out lines out of the cart (after a completed checkout); lines changed meanwhile are removed too. */
   async removeLines(memberId: string, lineIds: string[]): Promise<void> {
     for (const lineId of lineIds) {
-      await this.redis.eval(SET_QUANTITY, 1, this.key(memberId), lineId, 0, this.settings.ttlSeconds);
+      await this.redis.cartSetQuantity(this.key(memberId), lineId, 0, this.settings.ttlSeconds);
     }
   }
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { defineLuaCommands } from '@commerce/kit';
 import type { Redis } from 'ioredis';
 import type { PaymentAuthorization, PaymentProvider } from './payment-provider.js';
 
@@ -46,18 +47,27 @@ for status in string.gmatch(ARGV[1], '[^,]+') do
 end
 return raw`;
 
+interface PaymentCommands {
+  /** The record stored under the key: the one given, or the one there before. */
+  paysimPutIfAbsent(key: string, record: string, ttlSeconds: number): Promise<string>;
+  /** The record after the transition (unchanged if its status was none of the expected), null if there is none. */
+  paysimTransition(key: string, expected: string, next: string): Promise<string | null>;
+}
+
 /**
  * The built-in payment service: simulated, with configurable latency and decline rate, and the idempotency
  * semantics of a real one (same key, same answer; a void of an unknown key blocks that key).
  */
 export class SimulatedPaymentProvider implements PaymentProvider {
   private readonly random: () => number;
+  private readonly redis: Redis & PaymentCommands;
 
   constructor(
-    private readonly redis: Redis,
+    redis: Redis,
     private readonly options: SimulatedPaymentOptions,
   ) {
     this.random = options.random ?? Math.random;
+    this.redis = defineLuaCommands<PaymentCommands>(redis, { paysimPutIfAbsent: { keys: 1, lua: PUT_IF_ABSENT }, paysimTransition: { keys: 1, lua: TRANSITION } });
   }
 
   private async latency() {
@@ -88,7 +98,7 @@ export class SimulatedPaymentProvider implements PaymentProvider {
     };
     const key = this.keyOf(idempotencyKey);
     const stored = JSON.parse(
-      (await this.redis.eval(PUT_IF_ABSENT, 1, key, JSON.stringify(record), RECORD_TTL_SECONDS)) as string,
+      await this.redis.paysimPutIfAbsent(key, JSON.stringify(record), RECORD_TTL_SECONDS),
     ) as PaymentRecord;
     await this.redis.set(`paysim:id:${stored.paymentId}`, key, 'EX', RECORD_TTL_SECONDS);
     if (stored.status === 'DECLINED') return { status: 'DECLINED', reason: stored.reason ?? 'Declined.' };
@@ -100,7 +110,7 @@ export class SimulatedPaymentProvider implements PaymentProvider {
     await this.latency();
     const found = await this.recordById(paymentId);
     if (!found) return false;
-    const after = JSON.parse((await this.redis.eval(TRANSITION, 1, found.key, 'AUTHORIZED', 'CAPTURED')) as string) as PaymentRecord;
+    const after = JSON.parse((await this.redis.paysimTransition(found.key, 'AUTHORIZED', 'CAPTURED'))!) as PaymentRecord;
     return after.status === 'CAPTURED';
   }
 
@@ -108,8 +118,8 @@ export class SimulatedPaymentProvider implements PaymentProvider {
     await this.latency();
     const key = this.keyOf(idempotencyKey);
     const tombstone: PaymentRecord = { paymentId: `pay_${randomUUID()}`, status: 'VOIDED', amount: 0, currency: '', refunded: 0 };
-    await this.redis.eval(PUT_IF_ABSENT, 1, key, JSON.stringify(tombstone), RECORD_TTL_SECONDS);
-    const after = JSON.parse((await this.redis.eval(TRANSITION, 1, key, 'AUTHORIZED', 'VOIDED')) as string) as PaymentRecord;
+    await this.redis.paysimPutIfAbsent(key, JSON.stringify(tombstone), RECORD_TTL_SECONDS);
+    const after = JSON.parse((await this.redis.paysimTransition(key, 'AUTHORIZED', 'VOIDED'))!) as PaymentRecord;
     if (after.status === 'CAPTURED') throw new Error(`Payment ${after.paymentId} was captured; refund it instead.`);
   }
 
