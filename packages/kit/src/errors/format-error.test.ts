@@ -21,6 +21,13 @@ describe('createFormatError', () => {
     expect(format(formatted, error)).toBe(formatted);
   });
 
+  it('drops the stack of a coded error, in development too', () => {
+    const format = createFormatError({ exposeInternalErrors: true, log: () => {} });
+    const error = notFound('Product', 'x');
+    const formatted = { message: error.message, path: ['product'], extensions: { ...error.extensions, stacktrace: ['GraphQLError: x', '    at y'] } };
+    expect(format(formatted, error)).toEqual({ message: error.message, path: ['product'], extensions: error.extensions });
+  });
+
   it('shows unexpected errors as they are in development', () => {
     const format = createFormatError({ exposeInternalErrors: true, log: () => {} });
     expect(format(internal, new Error('x'))).toBe(internal);
