@@ -20,7 +20,7 @@ import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectHeldQueryAnswered, gatewayProcessEnv, stopWhileProductsHeld } from './gateway-process.js';
-import { alertRules, CLUSTER_SERIES, metricNames } from './monitoring-config.js';
+import { CLUSTER_SERIES } from './monitoring-config.js';
 import { DEMO_PASSWORD, type RunningSupergraph, startSupergraph } from './supergraph-harness.js';
 import { collect } from './ws-client.js';
 
@@ -260,23 +260,29 @@ describe('gateway with WORKERS=2', () => {
     expect([...perWorker.values()]).toEqual([N / 2, N / 2]);
 
     // One scrape, on whichever worker it reaches, counts what both answered (one worker's own count would be N/2).
+    // Resident memory as /proc gives it: the two workers', and the primary's alone (its tree's less theirs).
+    const memory = () => {
+      const workers = pids.reduce((sum, pid) => sum + rssMb(pid), 0);
+      return { workers, primary: rssMb(gateway!.child.pid!) - workers };
+    };
+    const before = memory();
     const samples = await scrape();
-    const rss = { all: rssMb(gateway!.child.pid!), workers: pids.reduce((sum, pid) => sum + rssMb(pid), 0) };
+    const after = memory();
     expect(requestsOf(samples, 'ClusterSpread')).toBe(N);
     expect(metricValue(samples, 'graphql_request_duration_seconds_count', { service: 'gateway', operation: 'ClusterSpread' })).toBe(N);
     expect(workersGauge(samples)).toBe(2);
     expect(restarts(samples)).toBe(0);
     // A state is not summed: connected (1) where every worker's client is, not 2.
     expect(metricValue(samples, 'redis_client_connected', { service: 'gateway', client: 'sessions' })).toBe(1);
-    // Nor a per-process limit: it is one worker's. The memory is the whole gateway's, the primary's (that no worker
-    // counts) with the workers': nearer what /proc gives for all three processes than for the two workers.
+    // Nor a per-process limit: it is one worker's (a sum would be three times it).
     expect(metricValue(samples, 'process_max_fds', { service: 'gateway' })).toBe(openFileLimits(pids[0]!).soft);
+    // The memory is the whole gateway's, the primary's (that no worker counts) with the workers': past what /proc gives
+    // the workers either side of the scrape by more than half the primary's (some 200 MB under swc).
     const resident = metricValue(samples, 'process_resident_memory_bytes', { service: 'gateway' })! / 2 ** 20;
-    expect(Math.abs(resident - rss.all)).toBeLessThan(Math.abs(resident - rss.workers));
-    // The primary's own series, which no app the metrics test starts in-process has, are there for the alerts on them.
+    expect(resident).toBeGreaterThan(Math.max(before.workers, after.workers) + Math.min(before.primary, after.primary) / 2);
+    // The series only a cluster has, which the alert rules may read (see monitoring-config), are there.
     const names = new Set(samples.map((sample) => sample.name));
     for (const name of CLUSTER_SERIES) expect(names.has(name), name).toBe(true);
-    expect(alertRules().some((rule) => metricNames(rule.expr).some((name) => CLUSTER_SERIES.has(name)))).toBe(true);
 
     // Two scrapes in turn reach the two workers (METRICS_PORT is handed round-robin too), and each answers the same sum.
     const scrapes = [await send(metricsUrl, {}, true), await send(metricsUrl, {}, true)];

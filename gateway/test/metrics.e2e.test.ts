@@ -191,7 +191,7 @@ describe('the monitoring stack', () => {
     }
     // The alerts that watch the time-sales, checkouts and outboxes are there.
     const watched = new Set(rules.flatMap((rule) => metricNames(rule.expr)));
-    for (const name of ['time_sale_stream_stalled_sales', 'time_sale_drifting_sales', 'checkout_saga_oldest_unfinished_seconds', 'outbox_messages']) {
+    for (const name of ['time_sale_stream_stalled_sales', 'time_sale_drifting_sales', 'checkout_saga_oldest_unfinished_seconds', 'outbox_messages', 'gateway_worker_restarts_total']) {
       expect(watched).toContain(name);
     }
     const prometheus = parse(read('ops/prometheus/prometheus.yml')) as { rule_files: string[] };

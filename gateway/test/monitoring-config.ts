@@ -8,8 +8,8 @@ export const repo = (path: string) => fileURLToPath(new URL(`../../${path}`, imp
 export const read = (path: string) => readFileSync(repo(path), 'utf8');
 
 /**
- * Series only a gateway run as workers exposes (its primary's own): no app the metrics test starts in-process has
- * them, so gateway-cluster.e2e.test.ts checks that its cluster's scrape does.
+ * Series only a gateway run as workers exposes (its primary's, about its workers): no app the metrics test starts
+ * in-process has them, so gateway-cluster.e2e.test.ts checks that its cluster's scrape does.
  */
 export const CLUSTER_SERIES = new Set(['gateway_workers', 'gateway_worker_restarts_total']);
 

@@ -36,12 +36,12 @@ const ASK_TIMEOUT_MS = COLLECT_TIMEOUT_MS + 1_000;
 const GROWING = new Set(['counter', 'histogram']);
 
 /**
- * Node's per-process gauges that a sum or prom-client's average over the workers misreads, taken from the worst worker
- * instead. A request waits on its own worker's event loop: averaged, one saturated worker's lag hides behind an idle
- * one's. Open file descriptors run out per process, against a per-process limit: summed, the count nears no limit and
+ * Node's per-process gauges that a sum or prom-client's average over the processes misreads, taken from the worst
+ * process instead (a worker, or the primary). A request waits on its own worker's event loop: averaged, one saturated
+ * worker's lag hides behind an idle one's. Open file descriptors run out per process, against a per-process limit: summed, the count nears no limit and
  * the limit grows with the workers.
  */
-const WORST_WORKER = new Set([
+const WORST_PROCESS = new Set([
   'nodejs_eventloop_lag_seconds',
   'nodejs_eventloop_lag_mean_seconds',
   'nodejs_eventloop_lag_stddev_seconds',
@@ -52,9 +52,9 @@ const WORST_WORKER = new Set([
   'process_max_fds',
 ]);
 
-/** The cluster's series from each process's own: summed, unless a series' aggregator (or WORST_WORKER) says otherwise. */
+/** The cluster's series from each process's own: summed, unless a series' aggregator (or WORST_PROCESS) says otherwise. */
 export function aggregateWorkers(processes: MetricsJson[]): Registry {
-  const adjusted = processes.map((metrics) => metrics.map((metric) => (WORST_WORKER.has(metric.name) ? { ...metric, aggregator: 'max' as const } : metric)));
+  const adjusted = processes.map((metrics) => metrics.map((metric) => (WORST_PROCESS.has(metric.name) ? { ...metric, aggregator: 'max' as const } : metric)));
   return AggregatorRegistry.aggregate(adjusted);
 }
 
@@ -68,7 +68,7 @@ export class ClusterMetrics {
   private retired: MetricsJson[] = [];
 
   constructor(
-    /** The primary's own series (its workers, their restarts). */
+    /** The primary's own series: its workers, their restarts, and its process's (Node's default metrics). */
     private readonly registry: Registry,
     /** The workers serving now: the ones whose registries exist to be collected. */
     private readonly serving: () => Worker[],

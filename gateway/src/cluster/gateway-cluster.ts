@@ -46,7 +46,8 @@ export function runGatewayCluster({ workers, logger, killAfterMs }: GatewayClust
   const serving = new Set<Worker>();
   const registry = new Registry();
   registry.setDefaultLabels({ service: 'gateway' });
-  // Summed into the workers' own: the gateway's CPU and memory include the primary's, which accepts every connection.
+  // Aggregated with the workers' own (see aggregateWorkers): the gateway's CPU and memory count the primary's, which
+  // accepts every connection.
   collectDefaultMetrics({ register: registry });
   new Gauge({
     name: 'gateway_workers',

@@ -33,11 +33,14 @@ describe('defineLuaCommands', () => {
     expect(await plain.mget(`${keyPrefix}a`, `${keyPrefix}b`, `${keyPrefix}c`)).toEqual(['xy', 'v', 'v']);
   });
 
-  it('leaves a command already defined on the client as it is', async () => {
+  it('defines a script once for the stores sharing a client, and refuses a name taken by another script or by the client', async () => {
     const client = defineLuaCommands<Commands>(redis, { luaAppend: { keys: 1, lua: APPEND }, luaSetAll: { lua: SET_ALL } });
     expect(await client.luaAppend('d', 'z')).toBe(1);
-    // A second store on the same client, defining the same name: the first definition stays.
-    const again = defineLuaCommands<Commands>(redis, { luaAppend: { keys: 1, lua: `return -1` }, luaSetAll: { lua: SET_ALL } });
+    // A second store on the same client with the same script.
+    const again = defineLuaCommands<Pick<Commands, 'luaAppend'>>(redis, { luaAppend: { keys: 1, lua: APPEND } });
     expect(await again.luaAppend('d', 'z')).toBe(2);
+    expect(() => defineLuaCommands<Pick<Commands, 'luaAppend'>>(redis, { luaAppend: { keys: 1, lua: 'return -1' } })).toThrow(/already defined/);
+    expect(() => defineLuaCommands<{ get(): Promise<number> }>(redis, { get: { keys: 0, lua: 'return -1' } })).toThrow(/hide the client's own get/);
+    expect(await plain.get(`${keyPrefix}d`)).toBe('zz');
   });
 });
