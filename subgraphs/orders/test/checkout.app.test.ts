@@ -154,6 +154,28 @@ describe('checkout saga', () => {
     expect(changed.errors?.[0]?.extensions?.code).toBe('CONFLICT');
   });
 
+  it('sells a cart line once when checkouts with different keys race for it (a double click), and again after a failure', async () => {
+    const member = await commerce.newMember();
+    const line = await addToCart(member, CHAIR, 2);
+    const before = await commerce.stock(CHAIR);
+    const input = () => ({ input: { cartLineIds: [line], paymentMethod: 'card:visa-4242', idempotencyKey: randomUUID() } });
+    const answers = await Promise.all(Array.from({ length: 6 }, () => commerce.call(CHECKOUT, input(), member)));
+    const orders = answers.filter((answer) => answer.data?.checkout?.__typename === 'Order');
+    expect(orders).toHaveLength(1);
+    // The others were refused while it ran, or found the line gone once it had completed.
+    for (const answer of answers.filter((answer) => answer.data?.checkout?.__typename !== 'Order')) {
+      expect(['CONFLICT', 'NOT_FOUND']).toContain(answer.errors?.[0]?.extensions?.code);
+    }
+    expect((await commerce.stock(CHAIR)).onHand).toBe(before.onHand - 2);
+    const [{ count }] = (await commerce.orders.orm.em.fork().execute(`select count(*)::int as count from "orders"."customer_order" where "buyer_id" = ?`, [member])) as [{ count: number }];
+    expect(count).toBe(1);
+
+    // A failed checkout holds no line: the next one, with another key, buys it.
+    const retried = await addToCart(member, CHAIR, 1);
+    expect(await checkout(member, { cartLineIds: [retried], paymentMethod: DECLINED_TEST_METHOD })).toMatchObject({ code: 'PAYMENT_DECLINED' });
+    expect(await checkout(member, { cartLineIds: [retried] })).toMatchObject({ __typename: 'Order', status: 'PAID' });
+  });
+
   const steps: SagaStep[] = ['RESERVE_STOCK', 'RESERVE_COUPON', 'RESERVE_POINTS', 'AUTHORIZE_PAYMENT', 'CONFIRM'];
   for (const step of steps) {
     it(`compensates every completed step when ${step} fails`, async () => {

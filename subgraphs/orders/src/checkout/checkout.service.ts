@@ -127,6 +127,9 @@ export async function checkout(deps: CheckoutDeps, memberId: string, input: Chec
   };
 
   const orderId = await deps.em.fork().transactional(async (tx) => {
+    if (await cartLinesTaken(tx, memberId, input.idempotencyKey, plan.cartLineIds)) {
+      throw conflict('These cart lines are in another checkout; wait for its answer, or ask again with its idempotencyKey.');
+    }
     const order = tx.create(Order, {
       number: '',
       buyerId: memberId,
@@ -172,6 +175,26 @@ export async function checkout(deps: CheckoutDeps, memberId: string, input: Chec
   }
   await deps.saga.run(orderId);
   return outcomeOf(deps, orderId, hash);
+}
+
+/**
+ * Whether another checkout of the member's (another idempotency key) holds one of these cart lines: one running, or
+ * one that completed (its lines leave the cart only after it). A failed one holds none, so the lines can be bought
+ * again at once. A member's checkouts take turns here, under a lock held until their transaction ends, so of two
+ * racing for one line (a double click with two keys) the second sees the first's saga.
+ */
+async function cartLinesTaken(tx: EntityManager, memberId: string, idempotencyKey: string, cartLineIds: string[]): Promise<boolean> {
+  if (cartLineIds.length === 0) return false;
+  await tx.execute(`select pg_advisory_xact_lock(hashtextextended(?, 0))`, [`checkout:${memberId}`]);
+  const taken = await tx.execute<unknown[]>(
+    `select 1 from "orders"."checkout_saga"
+     where "member_id" = ? and "idempotency_key" <> ? and "state" <> 'FAILED' and "failure_code" is null
+       and jsonb_exists_any("plan"->'cartLineIds', string_to_array(?, ','))
+     limit 1`,
+    // Joined: the ids are UUIDs (checked when planned), and one text parameter is sent as is by every driver.
+    [memberId, idempotencyKey, cartLineIds.join(',')],
+  );
+  return taken.length > 0;
 }
 
 async function findSaga(em: EntityManager, memberId: string, key: string) {
