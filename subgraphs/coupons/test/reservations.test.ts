@@ -15,7 +15,7 @@ afterAll(() => subgraph?.close());
 const STORE = uuidv7();
 const line = (unitPrice: number, quantity = 1, storeId = STORE) => ({ variantId: uuidv7(), productId: uuidv7(), storeId, unitPrice, quantity });
 const RESERVE = `mutation ($c: ID!, $m: ID!, $o: String!, $l: [CouponLineInput!]!) { reserveCoupon(issuedCouponId: $c, memberId: $m, orderKey: $o, lines: $l) {
-  __typename ... on CouponReservation { orderKey discount { amount currency } } ... on ErrorResult { code message } } }`;
+  __typename ... on CouponReservation { orderKey discount { amount currency } templateId } ... on ErrorResult { code message } } }`;
 const CONFIRM = `mutation ($o: String!) { confirmCouponReservation(orderKey: $o) }`;
 const RELEASE = `mutation ($o: String!) { releaseCouponReservation(orderKey: $o) }`;
 const QUOTE = `query ($c: ID!, $l: [CouponLineInput!]!) { couponQuote(issuedCouponId: $c, lines: $l) {
@@ -37,12 +37,13 @@ const reserve = (couponId: string, memberId: string, orderKey: string, lines = [
 describe('reserve, confirm, release (order saga)', () => {
   it('two concurrent checkouts with the same coupon: one reserves it, the other gets COUPON_NOT_APPLICABLE', async () => {
     for (let round = 0; round < 5; round++) {
-      const { memberId, couponId } = await memberWithCoupon({ value: 3_000 });
+      const { memberId, couponId, templateId } = await memberWithCoupon({ value: 3_000 });
       const results = await Promise.all([reserve(couponId, memberId, `order-a-${round}`), reserve(couponId, memberId, `order-b-${round}`)]);
       const types = results.map((result) => result.__typename).sort();
       expect(types).toEqual(['CouponNotApplicable', 'CouponReservation']);
       expect(results.find((result) => result.__typename === 'CouponNotApplicable').code).toBe('COUPON_NOT_APPLICABLE');
-      expect(results.find((result) => result.__typename === 'CouponReservation').discount).toEqual({ amount: 3_000, currency: 'KRW' });
+      // The template, which the order shows as its coupon.
+      expect(results.find((result) => result.__typename === 'CouponReservation')).toMatchObject({ discount: { amount: 3_000, currency: 'KRW' }, templateId });
     }
   });
 
@@ -56,9 +57,9 @@ describe('reserve, confirm, release (order saga)', () => {
   });
 
   it('reserve is idempotent per orderKey, even raced and even with other lines; confirm and release too', async () => {
-    const { memberId, couponId } = await memberWithCoupon({ kind: 'PERCENT', value: 10, maxDiscount: 5_000 });
+    const { memberId, couponId, templateId } = await memberWithCoupon({ kind: 'PERCENT', value: 10, maxDiscount: 5_000 });
     const first = await Promise.all(Array.from({ length: 5 }, () => reserve(couponId, memberId, 'order-1', [line(12_345)])));
-    expect(first).toEqual(Array(5).fill({ __typename: "CouponReservation", orderKey: "order-1", discount: { amount: 1_234, currency: "KRW" } }));
+    expect(first).toEqual(Array(5).fill({ __typename: "CouponReservation", orderKey: "order-1", discount: { amount: 1_234, currency: "KRW" }, templateId }));
     expect(await reserve(couponId, memberId, 'order-1', [line(99_999)])).toMatchObject({ discount: { amount: 1_234 } });
     // The coupon is held: a quote or another order cannot use it.
     expect((await reserve(couponId, memberId, 'order-2')).message).toMatch(/another order/);

@@ -133,6 +133,9 @@ describe('checkout saga', () => {
     expect(await commerce.stock(MUG)).toMatchObject({ onHand: before.onHand - 2, available: before.available - 2 });
     expect(await commerce.points(member)).toBe(6_000);
     expect(commerce.standIn.coupons.get(order.id)?.status).toBe('CONFIRMED');
+    // The order names the coupon it was bought with (its template, resolved by the coupons subgraph).
+    const shown = await commerce.call(`query ($id: ID!) { order(id: $id) { coupon { id } } }`, { id: order.id }, member);
+    expect(shown.data.order.coupon).toEqual({ id: commerce.standIn.couponTemplateId });
     expect(await payments().inspect(order.id)).toMatchObject({ status: 'CAPTURED', amount: 62_000 });
     expect((await commerce.call(`{ cart { itemCount } }`, {}, member)).data.cart.itemCount).toBe(0);
     const lines = await commerce.orders.orm.em.fork().execute(`select sum("discount_amount") d, sum("points_amount") p from "orders"."order_line" where "order_id" = ?`, [order.id]);

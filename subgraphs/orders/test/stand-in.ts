@@ -13,6 +13,8 @@ export class ContractStandIn {
   /** Issued coupon ids that answer CouponNotApplicable. */
   readonly notApplicable = new Set<string>();
   couponDiscount = 3_000;
+  /** The template every reserved coupon belongs to. */
+  readonly couponTemplateId = '0190a000-0000-7000-8000-00000000c0de';
   /**
    * Operations (by root field) whose answers get lost on the way back, how many times: the call is made and takes
    * effect, then the connection drops before the caller hears of it.
@@ -63,7 +65,7 @@ export class ContractStandIn {
       if (existing?.status === 'RELEASED') return { reserveCoupon: { __typename: 'CouponNotApplicable', code: 'RELEASED', message: 'Released.' } };
       const reservation = existing ?? { issuedCouponId: v.c, status: 'RESERVED' as const, discount: this.couponDiscount };
       this.coupons.set(v.k, reservation);
-      return { reserveCoupon: { __typename: 'CouponReservation', orderKey: v.k, discount: { amount: reservation.discount, currency: 'KRW' } } };
+      return { reserveCoupon: { __typename: 'CouponReservation', orderKey: v.k, discount: { amount: reservation.discount, currency: 'KRW' }, templateId: this.couponTemplateId } };
     }
     if (query.includes('confirmCouponReservation(')) {
       const reservation = this.coupons.get(v.k);

@@ -1,5 +1,5 @@
 import { ErrorResult, Money } from '@commerce/kit';
-import { createUnionType, Field, ObjectType } from 'type-graphql';
+import { createUnionType, Field, ID, ObjectType } from 'type-graphql';
 import { IssuedCoupon } from './issued-coupon.entity.js';
 
 @ObjectType({ implements: ErrorResult, description: 'No coupon template has this ID or code, or it cannot be taken this way.' })
@@ -72,6 +72,9 @@ export class CouponReservation {
 
   @Field(() => Money, { description: 'The discount the order gets, fixed at reservation.' })
   discount!: Money;
+
+  @Field(() => ID, { description: 'The template of the coupon held: the order shows it as its coupon.' })
+  templateId!: string;
 }
 
 export const ReserveCouponResult = createUnionType({

@@ -14,8 +14,8 @@ function checkOrderKey(orderKey: string) {
   if (orderKey.length < 1 || orderKey.length > MAX_ORDER_KEY) throw badUserInput(`orderKey must be 1 to ${MAX_ORDER_KEY} characters.`, 'orderKey');
 }
 
-const reservation = (orderKey: string, discount: number) =>
-  Object.assign(new CouponReservation(), { orderKey, discount: Money.of(discount, CURRENCY) });
+const reservation = (orderKey: string, coupon: IssuedCoupon) =>
+  Object.assign(new CouponReservation(), { orderKey, discount: Money.of(coupon.discountAmount!, CURRENCY), templateId: coupon.templateId });
 
 const isUniqueViolation = (error: unknown) => (error as { code?: string }).code === '23505' || /unique|duplicate key/i.test(String((error as Error).message));
 
@@ -34,12 +34,12 @@ export async function reserveCoupon(em: EntityManager, issuedCouponId: string, m
         const held = await tx.findOne(IssuedCoupon, { orderKey }, { lockMode: LockMode.PESSIMISTIC_WRITE });
         if (held) {
           return held.id === issuedCouponId.toLowerCase()
-            ? reservation(orderKey, held.discountAmount!)
+            ? reservation(orderKey, held)
             : fail(CouponNotApplicable, 'This order already holds another coupon.');
         }
         const coupon = isUuid(issuedCouponId) ? await tx.findOne(IssuedCoupon, { id: issuedCouponId.toLowerCase() }, { lockMode: LockMode.PESSIMISTIC_WRITE }) : null;
         // A concurrent request for the same order reserved it while we waited for the row lock: its answer is ours.
-        if (coupon?.orderKey === orderKey && coupon.memberId === memberId.toLowerCase()) return reservation(orderKey, coupon.discountAmount!);
+        if (coupon?.orderKey === orderKey && coupon.memberId === memberId.toLowerCase()) return reservation(orderKey, coupon);
         const template = coupon ? await tx.findOne(CouponTemplate, { id: coupon.templateId }) : null;
         const reason = unusableReason(coupon, memberId.toLowerCase(), template);
         if (reason) return fail(CouponNotApplicable, reason);
@@ -50,7 +50,7 @@ export async function reserveCoupon(em: EntityManager, issuedCouponId: string, m
         coupon!.orderKey = orderKey;
         coupon!.discountAmount = outcome.discount;
         await tx.flush();
-        return reservation(orderKey, outcome.discount);
+        return reservation(orderKey, coupon!);
       });
     } catch (error) {
       // Another request reserved for the same orderKey between our read and write: answer as it did.

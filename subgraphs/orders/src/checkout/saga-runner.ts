@@ -235,6 +235,7 @@ export class SagaRunner {
       }
       case SagaState.RESERVING_COUPON: {
         let discount = 0;
+        let couponTemplateId: string | null = null;
         if (plan.couponId) {
           const reservation = await upstream.reserveCoupon(
             plan.couponId,
@@ -245,9 +246,11 @@ export class SagaRunner {
           if ('refused' in reservation) throw refused(reservation);
           if (reservation.currency !== plan.currency) throw new SagaRefused('COUPON_NOT_APPLICABLE', `The coupon is in ${reservation.currency}.`);
           discount = reservation.discount;
+          couponTemplateId = reservation.templateId;
         }
         this.injectFault('RESERVE_COUPON');
-        return { discount_amount: computeTotals(plan.lines, discount, 0).discount };
+        // The template goes into the plan for the order's `coupon`, written when the order completes.
+        return { discount_amount: computeTotals(plan.lines, discount, 0).discount, plan: JSON.stringify({ ...plan, couponTemplateId }) };
       }
       case SagaState.RESERVING_POINTS: {
         const { points } = computeTotals(plan.lines, saga.discount_amount, plan.pointsRequested);
@@ -342,6 +345,7 @@ export class SagaRunner {
         totalAmount: totals.total,
         paymentId: saga.payment_id,
         paidAt: new Date(),
+        couponTemplateId: saga.plan.couponTemplateId ?? null,
       });
       const lines = await tx.find(OrderLine, { orderId: saga.id }, { orderBy: { id: 'asc' } });
       lines.forEach((line, index) => Object.assign(line, { discountAmount: shares[index]!.discount, pointsAmount: shares[index]!.points }));

@@ -54,6 +54,8 @@ export interface SagaPlan {
     quantity: number;
   }[];
   couponId: string | null;
+  /** The coupon's template, as the coupon's reservation named it (set by that step, so absent until then). */
+  couponTemplateId?: string | null;
   pointsRequested: number;
   claimId: string | null;
   cartLineIds: string[];

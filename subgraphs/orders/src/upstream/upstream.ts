@@ -61,6 +61,22 @@ export class Upstream {
     return new Map(data.checkoutVariants.map((variant) => [variant.variantId, variant]));
   }
 
+  /**
+   * Units of each variant inventory could sell now (its `available`: on hand minus reserved). Catalog's in-stock
+   * flag says only whether there is at least one, so a cart line wanting more than there is needs this count.
+   * Read through inventory's entity resolution, the way the gateway reads `ProductVariant.stock`: the numbers
+   * are public, so no internal operation is needed for them.
+   */
+  async availableUnits(ids: string[]): Promise<Map<string, number>> {
+    if (ids.length === 0) return new Map();
+    const data = await this.call<{ _entities: ({ id: string; stock: { available: number } | null } | null)[] }>(
+      this.config.INVENTORY_URL,
+      'query ($r: [_Any!]!) { _entities(representations: $r) { ... on ProductVariant { id stock { available } } } }',
+      { r: ids.map((id) => ({ __typename: 'ProductVariant', id })) },
+    );
+    return new Map(data._entities.flatMap((entity) => (entity?.stock ? [[entity.id, entity.stock.available] as const] : [])));
+  }
+
   /** The owner of a catalog store, asked at call time (ownership can change; orders keeps no copy to go stale). */
   async storeOwner(storeId: string): Promise<string | null> {
     const data = await this.call<{ store: { owner: { id: string } } | null }>(
@@ -158,19 +174,19 @@ export class Upstream {
     memberId: string,
     orderKey: string,
     lines: CouponLine[],
-  ): Promise<{ discount: number; currency: string } | Refusal> {
+  ): Promise<{ discount: number; currency: string; templateId: string } | Refusal> {
     const data = await this.call<{
-      reserveCoupon: { __typename: string; code?: string; message?: string; discount?: { amount: number; currency: string } };
+      reserveCoupon: { __typename: string; code?: string; message?: string; discount?: { amount: number; currency: string }; templateId?: string };
     }>(
       this.config.COUPONS_URL,
       `mutation ($c: ID!, $m: ID!, $k: String!, $lines: [CouponLineInput!]!) {
         reserveCoupon(issuedCouponId: $c, memberId: $m, orderKey: $k, lines: $lines) {
-          __typename ... on CouponReservation { discount { amount currency } } ... on CouponNotApplicable { code message } } }`,
+          __typename ... on CouponReservation { discount { amount currency } templateId } ... on CouponNotApplicable { code message } } }`,
       { c: issuedCouponId, m: memberId, k: orderKey, lines },
     );
     const result = data.reserveCoupon;
     if (result.__typename !== 'CouponReservation') return refusal('COUPON_NOT_APPLICABLE', result.message ?? 'The coupon does not apply.');
-    return { discount: result.discount!.amount, currency: result.discount!.currency };
+    return { discount: result.discount!.amount, currency: result.discount!.currency, templateId: result.templateId! };
   }
 
   async confirmCoupon(orderKey: string): Promise<boolean> {
