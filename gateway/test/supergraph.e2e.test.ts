@@ -48,19 +48,18 @@ describe('the supergraph through the gateway', () => {
       status: 'PAID',
       buyer: { name: 'Alice Kim' },
       coupon: { name: 'Welcome 3,000 won off', kind: 'FIXED', value: 3000 },
-      subtotal: { amount: 83_000, currency: 'KRW' },
+      subtotal: { amount: 69_000, currency: 'KRW' },
       discount: { amount: 3_000 },
-      total: { amount: 80_000 },
+      total: { amount: 66_000 },
       lines: [
         {
           quantity: 1,
-          unitPrice: { amount: 59_000, currency: 'KRW' },
+          unitPrice: { amount: 45_000, currency: 'KRW' },
           variant: {
-            sku: 'MA-LS-M',
-            price: { amount: 59_000 },
-            product: { name: 'Linen Shirt', store: { name: 'Mina Atelier', owner: { name: 'Mina Seo' } } },
-            // The demo time-sale sets 10 of the 40 units aside.
-            stock: { onHand: 40, reserved: 10, available: 30 },
+            sku: 'JG-CC-OLV',
+            price: { amount: 45_000 },
+            product: { name: 'Folding Camp Chair', store: { name: 'Joon Gear', owner: { name: 'Joon Park' } } },
+            stock: { onHand: 120, reserved: 0, available: 120 },
           },
         },
         {

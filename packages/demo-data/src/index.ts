@@ -128,15 +128,20 @@ export function demoTimeSale(now = new Date()) {
   };
 }
 
+/** Alice's paid order, of one store (as every order), with her welcome coupon (which the coupons seed marks used). */
 export const demoOrder = {
   key: 'order:alice-1',
   number: 'D-000001',
   buyer: 'member:alice',
+  store: 'store:joon-gear',
   coupon: 'coupon:welcome',
   lines: [
-    { variant: 'variant:linen-shirt-m', quantity: 1, unitPrice: 59_000 },
+    { variant: 'variant:camp-chair-olive', quantity: 1, unitPrice: 45_000 },
     { variant: 'variant:enamel-mug-white', quantity: 2, unitPrice: 12_000 },
   ],
 };
+
+/** The issued coupon a demo member holds of a demo template (see the coupons seed). */
+export const demoIssuedCouponKey = (templateKey: string, memberKey: string) => `issued:${templateKey}:${memberKey}`;
 
 export { demoId };

@@ -223,12 +223,20 @@ describe('database', () => {
 });
 
 describe('demo seed', () => {
-  it('gives every demo member AVAILABLE welcome coupons, and seeding again adds nothing', async () => {
-    const { demoMembers } = await import('@commerce/demo-data');
+  it('gives every demo member AVAILABLE welcome coupons, but the one the demo order used, and seeding again adds nothing', async () => {
+    const { demoMembers, demoOrder } = await import('@commerce/demo-data');
     const { asMember } = await import('@commerce/testkit');
-    const alice = demoId('member:alice');
-    const mine = (await graphqlData(subgraph.url, '{ myCoupons(status: AVAILABLE) { status template { id } } }', {}, asMember(alice))).myCoupons;
-    expect(mine.map((coupon: { template: { id: string } }) => coupon.template.id).sort()).toEqual([welcome, tenPercent].sort());
+    const [alice, bob] = [demoId('member:alice'), demoId('member:bob')];
+    const coupons = async (member: string, status: string) =>
+      (await graphqlData(subgraph.url, 'query ($s: IssuedCouponStatus) { myCoupons(status: $s) { template { id } } }', { s: status }, asMember(member))).myCoupons
+        .map((coupon: { template: { id: string } }) => coupon.template.id)
+        .sort();
+    expect(await coupons(bob, 'AVAILABLE')).toEqual([welcome, tenPercent].sort());
+    expect(demoOrder.buyer).toBe('member:alice');
+    expect(await coupons(alice, 'AVAILABLE')).toEqual([tenPercent]);
+    expect(await coupons(alice, 'USED')).toEqual([welcome]);
+    const [used] = await subgraph.app.orm.em.fork().execute(`select "order_key", "discount_amount" from coupons.issued_coupon where "member_id" = ? and "status" = 'USED'`, [alice]);
+    expect(used).toMatchObject({ order_key: demoId(demoOrder.key), discount_amount: 3_000 });
     const { couponsSubgraph } = await import('../src/app.js');
     expect(await couponsSubgraph.seedDemo!(subgraph.app.orm.em.fork())).toBe(false);
     const [row] = await subgraph.app.orm.em.fork().execute('select count(*)::int as n from coupons.issued_coupon');

@@ -69,16 +69,22 @@ describe('orders subgraph', () => {
       status: 'PAID',
       buyer: { id: demoId('member:alice') },
       coupon: { id: demoId('coupon:welcome') },
-      subtotal: krw(83_000),
+      subtotal: krw(69_000),
       discount: krw(3_000),
       pointsUsed: krw(0),
-      total: krw(80_000),
+      total: krw(66_000),
     });
     expect(data.order.lines.map(({ id: _id, ...line }: { id: string }) => line)).toEqual([
-      { quantity: 1, variant: { id: demoId('variant:linen-shirt-m') }, unitPrice: krw(59_000), lineTotal: krw(59_000) },
+      { quantity: 1, variant: { id: demoId('variant:camp-chair-olive') }, unitPrice: krw(45_000), lineTotal: krw(45_000) },
       { quantity: 2, variant: { id: demoId('variant:enamel-mug-white') }, unitPrice: krw(12_000), lineTotal: krw(24_000) },
     ]);
     expect(new Date(data.order.createdAt).getTime()).toBeLessThanOrEqual(Date.now());
+    // A paid order of one store: in its buyer's list of orders, as one a checkout made would be.
+    const mine = await graphqlData(subgraph.url, '{ orders(first: 10) { edges { node { id } } } }', {}, asMember(demoId('member:alice')));
+    expect(mine.orders.edges.map((edge: { node: { id: string } }) => edge.node.id)).toContain(demoOrderId);
+    const [row] = await subgraph.app.orm.em.fork().execute(`select "store_id", "paid_at" from "orders"."customer_order" where "id" = ?`, [demoOrderId]);
+    expect(row).toMatchObject({ store_id: demoId('store:joon-gear') });
+    expect(row!.paid_at).not.toBeNull();
   });
 
   it("keeps an order its buyer's: others get FORBIDDEN, anonymous callers UNAUTHENTICATED, also through _entities", async () => {
@@ -122,7 +128,7 @@ describe('orders subgraph', () => {
     });
     expect(response!.errors).toBeUndefined();
     const [demo, missing, dollars, none] = response!.data._entities;
-    expect(demo).toMatchObject({ id: demoOrderId, number: 'D-000001', total: { amount: 80_000, currency: 'KRW' } });
+    expect(demo).toMatchObject({ id: demoOrderId, number: 'D-000001', total: { amount: 66_000, currency: 'KRW' } });
     expect(demo.lines).toHaveLength(2);
     expect(missing).toBeNull();
     expect(dollars).toMatchObject({ id: usd.id, status: 'SHIPPED', coupon: null, total: { amount: 3_750, currency: 'USD' } });
