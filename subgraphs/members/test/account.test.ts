@@ -20,6 +20,19 @@ describe('signUp', () => {
     expect(result).toMatchObject({ __typename: 'Member', emailVerified: false, roles: ['CUSTOMER'] });
   });
 
+  it("shows its caller the new account's private fields in its answer, and nobody them afterwards", async () => {
+    const email = uniqueEmail('own');
+    const created = await graphqlRequest(members.url, 'mutation ($i: SignUpInput!) { signUp(input: $i) { ... on Member { id email } } }', {
+      i: { email, password: PASSWORD, name: 'New Member' },
+    });
+    expect(created.errors).toBeUndefined();
+    expect(created.data.signUp.email).toBe(email);
+    const later = await graphqlRequest(members.url, 'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Member { email } } }', {
+      r: [{ __typename: 'Member', id: created.data.signUp.id }],
+    });
+    expect(later.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
   it('answers typed errors for a taken email (any letter case), a weak password and an invalid email', async () => {
     const email = uniqueEmail('taken');
     await signUp(members.url, email);

@@ -4,6 +4,7 @@ import type { MembersContext } from '../context.js';
 import { passwordResetMail, verificationMail } from '../mail/mail-templates.js';
 import { queueMail } from '../mail/mail.outbox.js';
 import { Member } from '../member/member.entity.js';
+import { answerToItsCreator } from '../member/signed-up-member.js';
 import { endSessions } from '../session/session.service.js';
 import { InvalidCredentials, LockedOut } from '../session/session.results.js';
 import { EmailTaken, InvalidEmail, InvalidToken, WeakPassword } from './account.results.js';
@@ -46,7 +47,7 @@ export async function signUp(context: MembersContext, input: SignUpFields) {
       return created;
     });
     services.outbox.wake();
-    return member;
+    return answerToItsCreator(member);
   } catch (error) {
     if (isUniqueViolation(error)) return fail(EmailTaken, 'An account with this email exists; log in instead.');
     throw error;

@@ -3,13 +3,15 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { cleanName } from '../account/account.service.js';
 import type { MembersContext } from '../context.js';
 import { Member } from './member.entity.js';
+import { isSignUpAnswer } from './signed-up-member.js';
 
 /**
  * Private fields (email, points, wishlist, addresses, sessions) are checked here, per field, because a
  * Member also arrives through federation (an order's buyer, a store's owner): whoever can reach the entity
- * may read its name, only the member themself or an admin the rest.
+ * may read its name, only the member themself or an admin the rest (and a sign-up's caller in its answer).
  */
 export function requireSelfOrAdmin(context: MembersContext, member: Member): void {
+  if (isSignUpAnswer(member)) return;
   requireOwnerOrAdmin(context, member.id);
 }
 
