@@ -17,6 +17,7 @@ import {
   headerOf,
   IdentitySigner,
   listen,
+  refuseNulCharacters,
   serverWithGraphQLRoute,
   SingleFlightCache,
   singleFlightDocumentStore,
@@ -153,6 +154,8 @@ export async function createGatewayApp(config: GatewayConfig, { clusterWorker = 
   const requestPlugins = [
     metrics.apolloPlugin<GatewayContext>(),
     ...observability.apolloPlugins<GatewayContext>(),
+    // Text with U+0000 can never be stored (PostgreSQL refuses it): refused at the edge, before planning.
+    refuseNulCharacters<GatewayContext>(),
     operationLimitsPlugin<GatewayContext>(config.operationLimits),
     ...(config.RATE_LIMITS.size ? [rateLimitPlugin({ table: config.RATE_LIMITS, limiter: new RateLimiter(redis, 'gateway:'), log: (message) => observability.logger.warn(message) })] : []),
   ];

@@ -1,8 +1,9 @@
 import { demoId } from '@commerce/demo-data';
+import { NUL_CHARACTER_MESSAGE } from '@commerce/kit/http';
 import { graphqlData, graphqlRequest } from '@commerce/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningSupergraph, startSupergraph } from './supergraph-harness.js';
-import { collect, wsClient } from './ws-client.js';
+import { type CollectedSubscription, collect, wsClient } from './ws-client.js';
 
 let supergraph: RunningSupergraph;
 const ALLOWED_ORIGIN = 'https://shop.example.com';
@@ -69,6 +70,37 @@ describe('hostile queries are refused with a code, and the gateway keeps serving
   });
 });
 
+describe('text with the NUL character (U+0000), which PostgreSQL cannot store', () => {
+  /** Operations the members subgraph has served (any outcome), from its own metrics. */
+  async function membersOperations(): Promise<number> {
+    const metric = await supergraph.subgraphs.members!.metrics.registry.getSingleMetric('graphql_requests_total')!.get();
+    return metric.values.reduce((sum, sample) => sum + sample.value, 0);
+  }
+
+  it('is refused 400 BAD_USER_INPUT at the edge, on the direct path and the planned one, before any subgraph hears of it', async () => {
+    const auth = { authorization: `Bearer ${await supergraph.logIn('alice@demo.commerce')}` };
+    const nameOf = async () => (await graphqlData(supergraph.gatewayUrl, '{ me { name } }', {}, auth)).me.name as string;
+    const before = await nameOf();
+    // Without the direct path every operation is planned and executed by @apollo/gateway.
+    const { url: plannedOnly } = await supergraph.startGateway({ DIRECT_FETCH: 'false' });
+    const operations: [string, Record<string, unknown>][] = [
+      ['mutation ($input: UpdateProfileInput!) { updateProfile(input: $input) { name } }', { input: { name: 'Al\u0000ice' } }],
+      ['mutation { updateProfile(input: { name: "Al\\u0000ice" }) { name } }', {}],
+      ['query ($search: String) { stores(search: $search) { edges { node { name } } } }', { search: '\u0000' }],
+    ];
+    const served = await membersOperations();
+    for (const url of [supergraph.gatewayUrl, plannedOnly]) {
+      for (const [query, variables] of operations) {
+        const response = await graphqlRequest(url, query, variables, auth);
+        expect(response.status, query).toBe(400);
+        expect(response.errors).toEqual([{ message: NUL_CHARACTER_MESSAGE, extensions: { code: 'BAD_USER_INPUT' } }]);
+      }
+    }
+    expect(await membersOperations()).toBe(served);
+    expect(await nameOf()).toBe(before);
+  });
+});
+
 describe('browsers', () => {
   const preflight = (origin: string) =>
     fetch(supergraph.gatewayUrl, {
@@ -127,5 +159,45 @@ describe('subscriptions over graphql-ws', () => {
       await client.dispose();
     }
     await stillServes();
+  });
+
+  /** The errors a refused subscription got, once it got them. */
+  async function refusal(stream: CollectedSubscription<unknown>): Promise<string> {
+    const deadline = Date.now() + 5_000;
+    while (!stream.errors.length && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(stream.events).toEqual([]);
+    return JSON.stringify(stream.errors);
+  }
+
+  it('stockChanged on no variants or on more than 100 is refused with BAD_USER_INPUT, passed on from inventory', async () => {
+    const client = wsClient(supergraph.gatewayUrl);
+    try {
+      const query = 'subscription ($ids: [ID!]!) { stockChanged(variantIds: $ids) { available } }';
+      for (const ids of [[], Array.from({ length: 101 }, () => MUG)]) {
+        const errors = await refusal(collect(client, query, { ids }));
+        expect(errors).toContain('BAD_USER_INPUT');
+        expect(errors).toContain('Watch between 1 and 100 variants.');
+        expect(errors).not.toContain('UPSTREAM_FAILED');
+      }
+    } finally {
+      await client.dispose();
+    }
+  });
+
+  it('a subscription with the NUL character in a variable or a literal is refused with BAD_USER_INPUT', async () => {
+    const client = wsClient(supergraph.gatewayUrl);
+    try {
+      const streams = [
+        collect(client, 'subscription ($ids: [ID!]!) { stockChanged(variantIds: $ids) { available } }', { ids: [`${MUG}\u0000`] }),
+        collect(client, 'subscription { timeSaleChanged(saleId: "\\u0000") { remaining } }'),
+      ];
+      for (const stream of streams) {
+        const errors = await refusal(stream);
+        expect(errors).toContain('BAD_USER_INPUT');
+        expect(errors).toContain('Text may not contain the NUL character (U+0000).');
+      }
+    } finally {
+      await client.dispose();
+    }
   });
 });

@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import type { Viewer } from '@commerce/kit/http';
+import { nulCharacterError, operationHasNulCharacter, type Viewer } from '@commerce/kit/http';
 import { type DocumentNode, getOperationAST, GraphQLError, parse } from 'graphql';
 import { CloseCode, type Context } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
@@ -93,6 +93,7 @@ export function startGatewaySubscriptions(options: GatewaySubscriptionOptions) {
         }
         const tooLarge = checkOperationLimits(document, payload.operationName, payload.variables, limits);
         if (tooLarge) return [tooLarge];
+        if (operationHasNulCharacter(document, payload.variables)) return [nulCharacterError()];
         state.subscriptions.add(id);
       },
       onComplete: (ctx, id) => {

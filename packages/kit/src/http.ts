@@ -12,6 +12,8 @@ export * from './identity/identity-headers.js';
 export * from './identity/viewer.js';
 export * from './time-sale/sold-out-sales.js';
 export * from './server/graphql-http-handler.js';
+export * from './graphql/nul-character.js';
+export * from './server/nul-character-plugin.js';
 export * from './server/subgraph-batch.js';
 export * from './cache/single-flight-cache.js';
 export * from './redis/create-redis.js';

@@ -29,6 +29,7 @@ import { listen } from './http-listener.js';
 import { type ClientInfo, clientInfoOf, headerOf, UNKNOWN_CLIENT } from './client-info.js';
 import { graphqlHttpHandler } from './graphql-http-handler.js';
 import { serverWithGraphQLRoute } from './graphql-route.js';
+import { refuseNulCharacters } from './nul-character-plugin.js';
 import { checkReadiness } from './readiness.js';
 import { RequestContext } from './request-context.js';
 import type { SubgraphConfig, SubgraphContext, SubgraphDefinition, SubgraphRuntime } from './subgraph-definition.js';
@@ -129,7 +130,11 @@ export async function createSubgraphApp<Loaders, Services, Config extends Subgra
   const identities = new IdentityVerifier(config.GATEWAY_SHARED_SECRET);
   const formatError = createFormatError({ exposeInternalErrors: development, log: () => {} });
   // The plugins whose request hooks run on every operation, on Apollo Server's path and on the direct one alike.
-  const requestPlugins = [metrics.apolloPlugin<SubgraphContext<Loaders, Services>>(), ...observability.apolloPlugins<SubgraphContext<Loaders, Services>>()];
+  const requestPlugins = [
+    metrics.apolloPlugin<SubgraphContext<Loaders, Services>>(),
+    ...observability.apolloPlugins<SubgraphContext<Loaders, Services>>(),
+    refuseNulCharacters<SubgraphContext<Loaders, Services>>(),
+  ];
   // An inline trace (ftv1) is Apollo Server's own plugin's work: with it on, every call takes Apollo Server's path.
   const direct =
     config.DIRECT_EXECUTION !== false && !config.INLINE_TRACE

@@ -1,7 +1,8 @@
 import type { Server } from 'node:http';
-import type { GraphQLSchema } from 'graphql';
+import { type DocumentNode, type GraphQLSchema, parse } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
+import { nulCharacterError, operationHasNulCharacter } from '../graphql/nul-character.js';
 import { verifyIdentity } from '../identity/identity-headers.js';
 import type { Viewer } from '../identity/viewer.js';
 
@@ -23,6 +24,16 @@ export function startSubscriptionServer({ httpServer, schema, sharedSecret, cont
   const server = useServer(
     {
       schema,
+      // As over HTTP (refuseNulCharacters): a subscription's arguments may reach PostgreSQL too.
+      onSubscribe: (_ctx, _id, payload) => {
+        let document: DocumentNode;
+        try {
+          document = parse(payload.query);
+        } catch {
+          return; // graphql-ws reports the syntax error itself
+        }
+        if (operationHasNulCharacter(document, payload.variables)) return [nulCharacterError()];
+      },
       context: (_ctx, _id, payload) => {
         const identity = (payload.extensions?.identity ?? {}) as Record<string, string>;
         return context(verifyIdentity({ get: (name) => identity[name] }, sharedSecret)) as Record<string, unknown>;

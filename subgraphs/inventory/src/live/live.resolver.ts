@@ -1,4 +1,4 @@
-import { requireUuid } from '@commerce/kit';
+import { badUserInput, requireUuid } from '@commerce/kit';
 import { Arg, Ctx, ID, Resolver, Root, Subscription } from 'type-graphql';
 import type { InventoryContext } from '../context.js';
 import { LowStockAlert } from '../low-stock/low-stock-alert.entity.js';
@@ -43,8 +43,9 @@ export class LiveStockResolver {
     description: 'Every committed change of the available stock of the given variants.',
     subscribe: ({ args, context }) => {
       const ids = (args.variantIds as string[]).map((id) => requireUuid(id, 'variantIds'));
+      // Coded as the caller's mistake: a plain Error reached clients without a code (UPSTREAM_FAILED at the gateway).
       if (ids.length === 0 || ids.length > MAX_WATCHED_VARIANTS) {
-        throw new Error(`Watch between 1 and ${MAX_WATCHED_VARIANTS} variants.`);
+        throw badUserInput(`Watch between 1 and ${MAX_WATCHED_VARIANTS} variants.`, 'variantIds');
       }
       return (context as InventoryContext).pubsub.subscribe(ids.map((id) => `inventory:stock:${id}`));
     },
