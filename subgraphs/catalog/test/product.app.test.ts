@@ -143,6 +143,22 @@ describe('changing products and variants', () => {
   const REMOVE_VARIANT = `mutation ($id: ID!) { removeProductVariant(id: $id) }`;
   const DELETE = `mutation ($id: ID!) { deleteProduct(id: $id) }`;
 
+  it('caps a unit price at 1000000000 when a variant is listed, added or repriced, so no Int-sized price reaches a cart', async () => {
+    const field = async (mutation: string, variables: Record<string, unknown>) => (await api.error(mutation, variables, member(owner))).extensions;
+    const tooHigh = [{ sku: uniqueSku('QA-HP'), options: [], price: 2_147_483_647 }];
+    expect(await field(CREATE_PRODUCT, { input: productInput({ variants: tooHigh }) })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'variants[0].price' });
+    const product = await createProductAs(catalog.subgraph.url, owner, storeId, {}, [1_000_000_000]);
+    const variantId = product.variants[0]!.id;
+    expect(await field(ADD, { id: product.id, input: { sku: uniqueSku(), options: [{ name: 'n', value: 'x' }], price: 1_000_000_001 } })).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'input.price',
+    });
+    const repriced = await api.error(UPDATE_VARIANT, { id: variantId, input: { price: 2_147_483_647 } }, member(owner));
+    expect(repriced).toMatchObject({ message: 'input.price must be at most 1000000000.', extensions: { code: 'BAD_USER_INPUT', field: 'input.price' } });
+    const unchanged = await api.data(`query ($id: ID!) { product(id: $id) { variants { price { amount } } } }`, { id: product.id });
+    expect(unchanged.product.variants).toEqual([{ price: { amount: 1_000_000_000 } }]);
+  });
+
   it('is for the store owner or an admin only', async () => {
     const product = await createProductAs(catalog.subgraph.url, owner, storeId, {}, [1_000, 2_000]);
     const variantId = product.variants[0]!.id;

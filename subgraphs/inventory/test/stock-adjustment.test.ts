@@ -3,7 +3,20 @@ import { asMember, graphqlData, graphqlRequest } from '@commerce/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StockMovementKind } from '../src/stock/stock-movement-kind.js';
 import { StockMovement } from '../src/stock/stock-movement.entity.js';
-import { ADJUST_STOCK, adjust, errorCode, openShop, type RunningInventory, SET_THRESHOLD, startInventory, stockOf } from './support/inventory-harness.js';
+import { MAX_ON_HAND } from '../src/stock/stock-change.js';
+import {
+  ADJUST_STOCK,
+  adjust,
+  CREATE_TIME_SALE,
+  errorCode,
+  openShop,
+  ORDERS,
+  RESERVE,
+  type RunningInventory,
+  SET_THRESHOLD,
+  startInventory,
+  stockOf,
+} from './support/inventory-harness.js';
 
 let inventory: RunningInventory;
 beforeAll(async () => {
@@ -46,6 +59,49 @@ describe('adjustStock', () => {
     expect(refused.adjustStock).toMatchObject({ __typename: 'StockWouldGoNegative', code: 'STOCK_WOULD_GO_NEGATIVE', variantId, delta: -4, available: 3 });
     expect(await stockOf(inventory.url, variantId)).toMatchObject({ onHand: 5, reserved: 2, available: 3 });
     expect((await adjust(inventory.url, shop.owner, variantId, -3)).available).toBe(0);
+  });
+
+  it('refuses with BAD_USER_INPUT, writing nothing, a delta that would put more than 2147483647 on hand', async () => {
+    const shop = await openShop(inventory.url, [5]);
+    const variantId = shop.variantIds[0]!;
+    const refused = await graphqlRequest(inventory.url, ADJUST_STOCK, { variantId, delta: 2_147_483_647, reason: 'x' }, shop.owner);
+    expect(refused.errors?.[0]).toMatchObject({
+      message: 'Adding 2147483647 units would put 2147483652 on hand; at most 2147483647 fit.',
+      extensions: { code: 'BAD_USER_INPUT', field: 'delta' },
+    });
+    expect(await stockOf(inventory.url, variantId)).toMatchObject({ onHand: 5, available: 5 });
+    expect(await inventory.app.orm.em.fork().count(StockMovement, { variantId })).toBe(1);
+    // Up to the limit itself is fine, and one more is refused from there.
+    expect((await adjust(inventory.url, shop.owner, variantId, MAX_ON_HAND - 5)).onHand).toBe(MAX_ON_HAND);
+    expect(errorCode(await graphqlRequest(inventory.url, ADJUST_STOCK, { variantId, delta: 1, reason: 'x' }, shop.owner))).toBe('BAD_USER_INPUT');
+    expect((await adjust(inventory.url, shop.owner, variantId, -MAX_ON_HAND)).onHand).toBe(0);
+  });
+
+  it('answers every other change near the limit as usual, never with "integer out of range"', async () => {
+    const shop = await openShop(inventory.url, [MAX_ON_HAND]);
+    const variantId = shop.variantIds[0]!;
+    // All but 5 units promised: one more reservation of any size must weigh against 5, not overflow the column.
+    await inventory.app.orm.em.fork().getConnection().execute(`update "inventory"."stock_level" set reserved = ? where variant_id = ?`, [MAX_ON_HAND - 5, variantId]);
+    const reserved = await graphqlData(inventory.url, RESERVE, { key: `order-${randomUUID()}`, lines: [{ variantId, quantity: 1_000 }] }, ORDERS);
+    expect(reserved.reserveStock).toMatchObject({ __typename: 'OutOfStock', requested: 1_000, available: 5 });
+    const sale = {
+      variantId,
+      price: 9_900,
+      quantity: 1_000_000,
+      perMemberLimit: 1,
+      startsAt: new Date().toISOString(),
+      endsAt: new Date(Date.now() + 3_600_000).toISOString(),
+    };
+    const created = await graphqlData(inventory.url, CREATE_TIME_SALE, { input: sale }, shop.owner);
+    expect(created.createTimeSale).toMatchObject({ __typename: 'InsufficientStock', requested: 1_000_000, available: 5 });
+    const returned = await graphqlRequest(
+      inventory.url,
+      'mutation ($key: String!, $lines: [StockLineInput!]!) { returnStock(key: $key, lines: $lines, reason: "cancelled") }',
+      { key: `return:${randomUUID()}`, lines: [{ variantId, quantity: 1 }] },
+      ORDERS,
+    );
+    expect(returned.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'lines' });
+    expect(await stockOf(inventory.url, variantId)).toMatchObject({ onHand: MAX_ON_HAND, reserved: MAX_ON_HAND - 5, available: 5 });
   });
 
   it('stays exact under concurrent adjustments: never below zero, every success in the ledger', async () => {

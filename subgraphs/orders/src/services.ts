@@ -24,7 +24,7 @@ export interface OrdersServices {
 
 export function createOrdersServices({ orm, redis, config, logger, metrics }: SubgraphRuntime<OrdersConfig>): OrdersServices {
   const upstream = new Upstream(config);
-  const carts = new CartService(redis, upstream, { ttlSeconds: config.CART_TTL_DAYS * 24 * 3600, maxLines: config.CART_MAX_LINES });
+  const carts = new CartService(redis, upstream, { ttlSeconds: config.CART_TTL_DAYS * 24 * 3600, maxLines: config.CART_MAX_LINES }, logTo(logger, 'warn'));
   const payments = new SimulatedPaymentProvider(redis, { latencyMs: config.PAYMENT_LATENCY_MS, declineRate: config.PAYMENT_DECLINE_RATE });
   const saga = new SagaRunner({
     orm,

@@ -1,4 +1,4 @@
-import { badUserInput } from '@commerce/kit';
+import { badUserInput, MAX_MONEY_AMOUNT } from '@commerce/kit';
 
 /** Trimmed text that must not be blank and must fit `max` characters; otherwise BAD_USER_INPUT naming `field`. */
 export function requiredText(value: string, field: string, max: number): string {
@@ -41,8 +41,12 @@ export function imageUrls(urls: string[], field = 'imageUrls'): string[] {
   });
 }
 
-/** A price in minor units: a whole, non-negative number that fits the Int column. */
-export function priceAmount(amount: number, field: string): number {
+/**
+ * A price in minor units: a whole, non-negative number up to `max`. The default is all a Money can show;
+ * a seller's own prices are held to MAX_UNIT_PRICE (see `unitPrice` in variant-rules).
+ */
+export function priceAmount(amount: number, field: string, max = MAX_MONEY_AMOUNT): number {
   if (!Number.isSafeInteger(amount) || amount < 0) throw badUserInput(`${field} must be a whole, non-negative amount.`, field);
+  if (amount > max) throw badUserInput(`${field} must be at most ${max}.`, field);
   return amount;
 }

@@ -1,3 +1,4 @@
+import { MAX_UNIT_PRICE } from '@commerce/kit';
 import { Field, InputType, Int } from 'type-graphql';
 
 @InputType({ description: 'One option that tells a variant apart, e.g. size = M.' })
@@ -17,7 +18,7 @@ export class ProductVariantInput {
   @Field(() => [VariantOptionInput], { defaultValue: [], description: 'The options that set it apart from its siblings.' })
   options!: VariantOptionInput[];
 
-  @Field(() => Int, { description: "Unit price in the product's currency's minor units." })
+  @Field(() => Int, { description: `Unit price in the product's currency's minor units, 0 to ${MAX_UNIT_PRICE}.` })
   price!: number;
 }
 
@@ -29,6 +30,6 @@ export class UpdateProductVariantInput {
   @Field(() => [VariantOptionInput], { nullable: true, description: 'New options, replacing the old ones.' })
   options?: VariantOptionInput[] | null;
 
-  @Field(() => Int, { nullable: true, description: 'New unit price in minor units.' })
+  @Field(() => Int, { nullable: true, description: `New unit price in minor units, 0 to ${MAX_UNIT_PRICE}.` })
   price?: number | null;
 }

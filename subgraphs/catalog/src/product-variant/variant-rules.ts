@@ -1,4 +1,4 @@
-import { badUserInput } from '@commerce/kit';
+import { badUserInput, MAX_UNIT_PRICE } from '@commerce/kit';
 import { priceAmount, requiredText } from '../common/input-rules.js';
 import type { VariantOption } from './variant-option.type.js';
 import type { ProductVariantInput, VariantOptionInput } from './product-variant.inputs.js';
@@ -28,6 +28,9 @@ export function checkOptions(options: VariantOptionInput[], field: string): Vari
 export const optionsSignature = (options: VariantOption[]) =>
   JSON.stringify(options.map(({ name, value }) => [name.toLowerCase(), value.toLowerCase()]).sort());
 
+/** A variant's unit price, 0 to MAX_UNIT_PRICE: a price typed with extra zeros is refused when it is set. */
+export const unitPrice = (amount: number, field: string) => priceAmount(amount, field, MAX_UNIT_PRICE);
+
 export interface CheckedVariant {
   sku: string;
   options: VariantOption[];
@@ -38,7 +41,7 @@ export function checkVariant(input: ProductVariantInput, field: string): Checked
   return {
     sku: checkSku(input.sku, `${field}.sku`),
     options: checkOptions(input.options ?? [], `${field}.options`),
-    priceAmount: priceAmount(input.price, `${field}.price`),
+    priceAmount: unitPrice(input.price, `${field}.price`),
   };
 }
 

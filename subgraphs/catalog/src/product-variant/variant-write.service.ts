@@ -1,6 +1,5 @@
 import { conflict, notFound, requireUuid } from '@commerce/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { priceAmount } from '../common/input-rules.js';
 import type { CatalogContext } from '../context.js';
 import { enqueueVariantRemoved, enqueueVariantsCreated } from '../outbox/catalog-outbox.js';
 import { productForChange } from '../product/product-write.service.js';
@@ -8,7 +7,7 @@ import type { Product } from '../product/product.entity.js';
 import { ProductVariant } from './product-variant.entity.js';
 import type { ProductVariantInput, UpdateProductVariantInput } from './product-variant.inputs.js';
 import { refuseTakenSku } from './sku-conflict.js';
-import { checkAmongSiblings, checkOptions, checkSku, checkVariant } from './variant-rules.js';
+import { checkAmongSiblings, checkOptions, checkSku, checkVariant, unitPrice } from './variant-rules.js';
 
 const MAX_VARIANTS = 100;
 
@@ -59,7 +58,7 @@ export async function updateProductVariant(
   const id = requireUuid(idArg);
   const sku = input.sku == null ? undefined : checkSku(input.sku, 'input.sku');
   const options = input.options == null ? undefined : checkOptions(input.options, 'input.options');
-  const price = input.price == null ? undefined : priceAmount(input.price, 'input.price');
+  const price = input.price == null ? undefined : unitPrice(input.price, 'input.price');
   const { variant, productId } = await refuseTakenSku(
     () =>
       context.em.transactional(async (tx) => {

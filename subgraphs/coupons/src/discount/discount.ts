@@ -1,3 +1,4 @@
+import { MAX_MONEY_AMOUNT } from '@commerce/kit';
 import { CouponKind } from '../coupon-template/coupon-kind.js';
 import { CouponScope } from '../coupon-template/coupon-scope.js';
 
@@ -26,9 +27,6 @@ export interface DiscountTerms {
 export type DiscountOutcome =
   | { applies: true; discount: number; eligibleSubtotal: number }
   | { applies: false; reason: 'NO_ELIGIBLE_LINES' | 'BELOW_MINIMUM'; eligibleSubtotal: number };
-
-/** Largest cart total accepted: the GraphQL Int (32-bit) every Money amount travels as. */
-export const MAX_CART_AMOUNT = 2_147_483_647;
 
 function lineIsEligible(terms: DiscountTerms, line: DiscountLine): boolean {
   switch (terms.scope) {
@@ -85,7 +83,7 @@ export function checkLines(lines: readonly DiscountLine[]): string | null {
     if (!Number.isInteger(line.unitPrice) || line.unitPrice < 0) return 'unitPrice must be a whole amount of at least 0.';
     if (!Number.isInteger(line.quantity) || line.quantity < 1) return 'quantity must be a whole number of at least 1.';
     total += line.unitPrice * line.quantity;
-    if (total > MAX_CART_AMOUNT) return `The lines add up to more than ${MAX_CART_AMOUNT}.`;
+    if (total > MAX_MONEY_AMOUNT) return `The lines add up to more than ${MAX_MONEY_AMOUNT}.`;
   }
   return null;
 }

@@ -1,7 +1,7 @@
 import { badUserInput, notFound, type Viewer } from '@commerce/kit';
 import { table } from '../db-tables.js';
 import { actorOf } from '../stock/stock-actor.js';
-import { applyStockChange } from '../stock/stock-change.js';
+import { applyStockChange, readStockLevel, refuseOnHandOverflow } from '../stock/stock-change.js';
 import { StockMovementKind } from '../stock/stock-movement-kind.js';
 import { inStockTransaction, type StockTransactionDeps } from '../stock/stock-transaction.js';
 import { checkKey, normalizeLines } from './stock-reservation.service.js';
@@ -39,8 +39,12 @@ export async function returnStock(
         reason: `Returned under ${key}: ${reason}`,
         actor,
       });
-      // Adding units cannot break the guard, so no row means inventory never registered the variant.
-      if (!level) throw notFound('StockLevel', line.variantId);
+      if (!level) {
+        // Adding units breaks the guard only past MAX_ON_HAND; otherwise no row means inventory never registered the variant.
+        const current = await readStockLevel(tx, line.variantId);
+        if (current) refuseOnHandOverflow(current, line.quantity, 'lines');
+        throw notFound('StockLevel', line.variantId);
+      }
     }
     return true;
   });

@@ -4,7 +4,7 @@ import { table } from '../db-tables.js';
 import { evaluateLowStock } from '../low-stock/low-stock.rules.js';
 import { requireStoreManager } from '../store/store-access.js';
 import { actorOf } from './stock-actor.js';
-import { applyStockChange, readStockLevel, STOCK_LEVEL_COLUMNS } from './stock-change.js';
+import { applyStockChange, readStockLevel, refuseOnHandOverflow, STOCK_LEVEL_COLUMNS } from './stock-change.js';
 import { StockLevel, type StockLevelRow } from './stock-level.entity.js';
 import { StockMovementKind } from './stock-movement-kind.js';
 import { inStockTransaction, type StockTransactionDeps } from './stock-transaction.js';
@@ -26,6 +26,7 @@ async function requireManagedLevel(context: StoreContext, variantId: string): Pr
 /**
  * Corrects a variant's on-hand count (counting, damage, a delivery booked by hand). Refused as a typed
  * result when it would leave available below zero: the check and the write are one guarded UPDATE.
+ * One that would put more than MAX_ON_HAND on hand is bad input instead (BAD_USER_INPUT), and writes nothing.
  */
 export async function adjustStock(
   context: StoreContext,
@@ -36,6 +37,7 @@ export async function adjustStock(
   if (reason.length > 500) throw badUserInput('The reason may be at most 500 characters.', 'reason');
   if (input.delta === 0) throw badUserInput('delta must not be 0.', 'delta');
   const { level, viewer } = await requireManagedLevel(context, input.variantId);
+  refuseOnHandOverflow(level, input.delta, 'delta');
   return inStockTransaction(context, async (tx, changes) => {
     const adjusted = await applyStockChange(tx, changes, {
       variantId: level.variantId,
@@ -47,6 +49,8 @@ export async function adjustStock(
     });
     if (adjusted) return adjusted;
     const current = await readStockLevel(tx, level.variantId);
+    // Checked again on the current numbers: stock added meanwhile may be what leaves no room now.
+    if (current) refuseOnHandOverflow(current, input.delta, 'delta');
     return StockWouldGoNegative.of(level.variantId, input.delta, current?.available ?? 0);
   });
 }

@@ -4,6 +4,7 @@ import {
   type Connection,
   MAX_CLAIM_QUANTITY,
   MAX_IDEMPOTENCY_KEY_LENGTH,
+  MAX_UNIT_PRICE,
   notFound,
   type PageArgs,
   rateLimited,
@@ -74,7 +75,8 @@ const integerIn = (value: number, min: number, max: number, field: string) => {
 export async function createTimeSale(context: InventoryContext, input: CreateTimeSaleInput): Promise<TimeSale | InsufficientStock> {
   requireViewer(context);
   const variantId = requireUuid(input.variantId, 'variantId');
-  integerIn(input.price, 0, 2_000_000_000, 'price');
+  // A sale price is a unit price: the catalog shows it beside the regular one, under the same bound.
+  integerIn(input.price, 0, MAX_UNIT_PRICE, 'price');
   integerIn(input.quantity, 1, MAX_QUANTITY, 'quantity');
   integerIn(input.perMemberLimit, 1, MAX_QUANTITY, 'perMemberLimit');
   const currency = input.currency.trim().toUpperCase();

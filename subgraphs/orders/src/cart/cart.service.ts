@@ -1,7 +1,9 @@
-import { badUserInput, defineLuaCommands, Money, notFound, requireUuid, uuidv7 } from '@commerce/kit';
+import { badUserInput, defineLuaCommands, notFound, requireUuid, uuidv7 } from '@commerce/kit';
 import type { Redis } from 'ioredis';
-import type { CheckoutVariant, Upstream } from '../upstream/upstream.js';
-import { Cart, CartLine, CartNoticeKind } from './cart.types.js';
+import type { Upstream } from '../upstream/upstream.js';
+import { cartView } from './cart-view.js';
+import { refuseTooLargeTotal } from './cart-total-limit.js';
+import type { Cart } from './cart.types.js';
 
 /** What the cart remembers of a line: the variant as it was when added, to tell what changed since. */
 export interface StoredCartLine {
@@ -74,6 +76,7 @@ export class CartService {
     redis: Redis,
     private readonly upstream: Upstream,
     private readonly settings: { ttlSeconds: number; maxLines: number },
+    private readonly log: (message: string) => void = console.error,
   ) {
     this.redis = defineLuaCommands<CartCommands>(redis, { cartAddLine: { keys: 1, lua: ADD_LINE }, cartSetQuantity: { keys: 1, lua: SET_QUANTITY } });
   }
@@ -90,11 +93,21 @@ export class CartService {
       .sort((a, b) => a.id.localeCompare(b.id));
   }
 
+  private cartFull() {
+    return badUserInput(`A cart holds at most ${this.settings.maxLines} lines.`, 'variantId');
+  }
+
   async add(memberId: string, variantId: string, quantity: number): Promise<Cart> {
     checkQuantity(quantity);
     const id = requireUuid(variantId, 'variantId');
-    const variant = (await this.upstream.checkoutVariants([id])).get(id);
+    const stored = await this.storedLines(memberId);
+    const existing = stored.find((line) => line.variantId === id);
+    // Also refused by the script; said here first so the catalog is never asked for more variants than a cart holds.
+    if (!existing && stored.length >= this.settings.maxLines) throw this.cartFull();
+    const variants = await this.upstream.checkoutVariants([...new Set([id, ...stored.map((line) => line.variantId)])]);
+    const variant = variants.get(id);
     if (!variant) throw notFound('ProductVariant', variantId);
+    refuseTooLargeTotal(stored, variants, id, (existing?.quantity ?? 0) + quantity);
     const line: StoredCartLine = {
       id: uuidv7(),
       variantId: id,
@@ -109,7 +122,7 @@ export class CartService {
     } catch (error) {
       const message = String((error as Error).message);
       if (message.includes('QUANTITY')) throw badUserInput(`At most ${MAX_LINE_QUANTITY} units of one variant.`, 'quantity');
-      if (message.includes('FULL')) throw badUserInput(`A cart holds at most ${this.settings.maxLines} lines.`, 'variantId');
+      if (message.includes('FULL')) throw this.cartFull();
       throw error;
     }
     return this.view(memberId);
@@ -117,7 +130,14 @@ export class CartService {
 
   async setQuantity(memberId: string, lineId: string, quantity: number): Promise<Cart> {
     checkQuantity(quantity, true);
-    const changed = await this.redis.cartSetQuantity(this.key(memberId), requireUuid(lineId, 'lineId'), quantity, this.settings.ttlSeconds);
+    const id = requireUuid(lineId, 'lineId');
+    const stored = await this.storedLines(memberId);
+    const line = stored.find((candidate) => candidate.id === id);
+    // Only more units can take the total too far; fewer are always accepted, which is how a member mends a cart that no longer fits.
+    if (line && quantity > line.quantity) {
+      refuseTooLargeTotal(stored, await this.upstream.checkoutVariants(stored.map((each) => each.variantId)), line.variantId, quantity);
+    }
+    const changed = await this.redis.cartSetQuantity(this.key(memberId), id, quantity, this.settings.ttlSeconds);
     if (changed === 0) throw notFound('CartLine', lineId);
     return this.view(memberId);
   }
@@ -135,46 +155,15 @@ export class CartService {
 
   async view(memberId: string): Promise<Cart> {
     const stored = await this.storedLines(memberId);
-    const variants = await this.upstream.checkoutVariants(stored.map((line) => line.variantId));
-    const lines = stored.map((line) => toCartLine(line, variants.get(line.variantId)));
-    const available = lines.filter((line) => line.available && line.unitPrice);
-    const currency = available[0]?.unitPrice?.currency;
-    return Object.assign(new Cart(), {
-      lines,
-      subtotal: currency ? Money.of(available.reduce((sum, line) => sum + line.lineTotal!.amount, 0), currency) : null,
-      itemCount: lines.reduce((sum, line) => sum + line.quantity, 0),
-    });
+    const ids = stored.map((line) => line.variantId);
+    const [variants, availableUnits] = await Promise.all([
+      this.upstream.checkoutVariants(ids),
+      // The cart stays readable while inventory cannot be reached: lines then go by the catalog's in-stock flag.
+      this.upstream.availableUnits(ids).catch((error: unknown) => {
+        this.log(`cart: stock counts not read, showing the catalog's in-stock flags: ${error instanceof Error ? error.message : String(error)}`);
+        return null;
+      }),
+    ]);
+    return cartView(stored, { variants, availableUnits });
   }
-}
-
-export function noticeKinds(line: StoredCartLine, variant: CheckoutVariant | undefined): CartNoticeKind[] {
-  if (!variant) return [CartNoticeKind.UNAVAILABLE];
-  const kinds: CartNoticeKind[] = [];
-  if (variant.price !== line.price || variant.currency !== line.currency) kinds.push(CartNoticeKind.PRICE_CHANGED);
-  if (variant.optionsDigest !== line.optionsDigest) kinds.push(CartNoticeKind.OPTIONS_CHANGED);
-  if (!variant.inStock) kinds.push(CartNoticeKind.OUT_OF_STOCK);
-  return kinds;
-}
-
-const NOTICE_TEXT: Record<CartNoticeKind, string> = {
-  PRICE_CHANGED: 'The price changed since you added it.',
-  OPTIONS_CHANGED: 'The seller changed its options.',
-  OUT_OF_STOCK: 'It is out of stock right now.',
-  UNAVAILABLE: 'It is no longer sold.',
-};
-
-function toCartLine(line: StoredCartLine, variant: CheckoutVariant | undefined): CartLine {
-  const kinds = noticeKinds(line, variant);
-  return Object.assign(new CartLine(), {
-    id: line.id,
-    // The catalog leaves out only variants it does not have; a stub of one would resolve to null there and
-    // take the whole cart with it, so the line says so itself (UNAVAILABLE) and names no variant.
-    variant: variant ? { id: line.variantId } : null,
-    quantity: line.quantity,
-    unitPrice: variant ? Money.of(variant.price, variant.currency) : null,
-    lineTotal: variant ? Money.of(variant.price * line.quantity, variant.currency) : null,
-    available: !!variant?.inStock,
-    notice: kinds.length ? { kinds, message: kinds.map((kind) => NOTICE_TEXT[kind]).join(' '), priceWhenAdded: Money.of(line.price, line.currency) } : null,
-    addedAt: new Date(line.addedAt),
-  });
 }

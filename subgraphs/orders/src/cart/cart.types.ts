@@ -1,4 +1,4 @@
-import { Money } from '@commerce/kit';
+import { MAX_MONEY_AMOUNT, Money } from '@commerce/kit';
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { ProductVariant } from '../product-variant/product-variant.stub.js';
 
@@ -7,15 +7,19 @@ export enum CartNoticeKind {
   OPTIONS_CHANGED = 'OPTIONS_CHANGED',
   OUT_OF_STOCK = 'OUT_OF_STOCK',
   UNAVAILABLE = 'UNAVAILABLE',
+  TOTAL_TOO_LARGE = 'TOTAL_TOO_LARGE',
 }
 registerEnumType(CartNoticeKind, {
   name: 'CartNoticeKind',
-  description: 'How a variant changed since it went into the cart.',
+  description: 'Why a cart line has a notice: how its variant changed since it went into the cart, or why the line cannot be bought as it is.',
   valuesConfig: {
     PRICE_CHANGED: { description: 'Its price is not the one shown when it was added.' },
     OPTIONS_CHANGED: { description: 'Its options (size, colour…) were edited.' },
-    OUT_OF_STOCK: { description: 'It cannot be bought now.' },
+    OUT_OF_STOCK: { description: 'It cannot be bought now: no units are left, or fewer than the line wants.' },
     UNAVAILABLE: { description: 'The catalog no longer sells it.' },
+    TOTAL_TOO_LARGE: {
+      description: `At its current price the line, or the cart with it, would come to more than ${MAX_MONEY_AMOUNT} (the largest amount shown): lower the quantity.`,
+    },
   },
 });
 
@@ -48,13 +52,16 @@ export class CartLine {
   @Field(() => Money, { nullable: true, description: 'Current unit price; null when the catalog no longer sells the variant.' })
   unitPrice!: Money | null;
 
-  @Field(() => Money, { nullable: true, description: 'Current unit price × quantity.' })
+  @Field(() => Money, {
+    nullable: true,
+    description: `Current unit price × quantity; null when the catalog no longer sells the variant, or when it would be more than ${MAX_MONEY_AMOUNT} (the notice then says TOTAL_TOO_LARGE).`,
+  })
   lineTotal!: Money | null;
 
-  @Field({ description: 'Whether it can be bought now.' })
+  @Field({ description: 'Whether it can be bought now: sold, enough units in stock, and a total that fits. Only these count in the subtotal.' })
   available!: boolean;
 
-  @Field(() => CartLineNotice, { nullable: true, description: 'Set when the variant changed since it was added (price, options, stock).' })
+  @Field(() => CartLineNotice, { nullable: true, description: 'Set when the variant changed since it was added (price, options, stock) or the line cannot be totalled.' })
   notice!: CartLineNotice | null;
 
   @Field({ description: 'When it was added.' })
@@ -68,7 +75,7 @@ export class Cart {
 
   @Field(() => Money, {
     nullable: true,
-    description: 'Sum of the available lines at current prices; null for an empty cart (no currency to state).',
+    description: `Sum of the available lines at current prices, at most ${MAX_MONEY_AMOUNT}; null when no line is available (no currency to state).`,
   })
   subtotal!: Money | null;
 
