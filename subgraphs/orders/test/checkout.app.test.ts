@@ -245,6 +245,14 @@ describe('checkout saga', () => {
     expect(order).toMatchObject({ __typename: 'Order', status: 'PAID', total: { amount: 29_000 } });
     expect(commerce.standIn.claims.get(claimId)).toMatchObject({ status: 'CONSUMED', orderKey: order.id });
 
+    // A claim of 100 units at 1,000,000,000 each comes to more than an order's 32-bit amounts can show: refused, nothing written.
+    const huge = randomUUID();
+    commerce.standIn.claims.set(huge, { ...claim, claimId: huge, quantity: 100, unitPrice: 1_000_000_000, status: 'HELD' });
+    const tooLarge = await commerce.call(CHECKOUT, { input: { timeSaleClaimId: huge, paymentMethod: 'card:visa-4242', idempotencyKey: randomUUID() } }, member);
+    expect(tooLarge.errors?.[0]?.extensions?.code, JSON.stringify(tooLarge)).toBe('BAD_USER_INPUT');
+    expect(tooLarge.errors?.[0]?.message).toMatch(/add up to more than 2147483647/);
+    expect(commerce.standIn.claims.get(huge)).toMatchObject({ status: 'HELD' });
+
     const expired = randomUUID();
     commerce.standIn.claims.set(expired, { ...claim, claimId: expired, expiresAt: new Date(Date.now() - 1000).toISOString() });
     expect(await checkout(member, { timeSaleClaimId: expired })).toMatchObject({ __typename: 'ClaimExpired', code: 'CLAIM_EXPIRED' });

@@ -1,4 +1,4 @@
-import { badUserInput, conflict, type ErrorResult, forbidden, notFound, requireUuid } from '@commerce/kit';
+import { badUserInput, conflict, type ErrorResult, forbidden, MAX_MONEY_AMOUNT, notFound, requireUuid } from '@commerce/kit';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { createHash } from 'node:crypto';
 import type { CartService } from '../cart/cart.service.js';
@@ -89,12 +89,18 @@ const planLine = ({ variantId, productId, storeId, categoryId, sku, name, unitPr
   variantId, productId, storeId, categoryId, sku, name, unitPrice, quantity,
 });
 
-/** One store and one currency per order: the seller's lifecycle and the settlement stay exact. */
+/**
+ * One store and one currency per order: the seller's lifecycle and the settlement stay exact. And a total an order can
+ * show: its amounts are 32-bit (Money), and its columns too, so a larger one failed in the database at the insert.
+ */
 function commonOf(lines: PlanSource[]) {
   const stores = new Set(lines.map((line) => line.storeId));
   const currencies = new Set(lines.map((line) => line.currency));
   if (stores.size !== 1) throw badUserInput('An order holds one store’s lines; check out each store separately.', 'cartLineIds');
   if (currencies.size !== 1) throw badUserInput('An order is paid in one currency.', 'cartLineIds');
+  if (subtotalOf(lines) > MAX_MONEY_AMOUNT) {
+    throw badUserInput(`The order's lines add up to more than ${MAX_MONEY_AMOUNT}; check out fewer units at a time.`, 'cartLineIds');
+  }
   return { storeId: lines[0]!.storeId, currency: lines[0]!.currency };
 }
 
