@@ -93,7 +93,7 @@ export function startGatewaySubscriptions(options: GatewaySubscriptionOptions) {
         }
         const tooLarge = checkOperationLimits(document, payload.operationName, payload.variables, limits);
         if (tooLarge) return [tooLarge];
-        if (operationHasNulCharacter(document, payload.variables)) return [nulCharacterError()];
+        if (operationHasNulCharacter(document, payload.variables, payload.query)) return [nulCharacterError()];
         state.subscriptions.add(id);
       },
       onComplete: (ctx, id) => {

@@ -29,7 +29,19 @@ describe('a NUL character (U+0000) in an operation', () => {
       'query ($search: String = "b\\u0000") { stores(search: $search) { id } }',
       'query { ...Stores } fragment Stores on Query { stores(search: "\\u0000") { id } }',
     ];
-    for (const text of documents) expect(operationHasNulCharacter(parse(text), {}), text).toBe(true);
+    for (const text of documents) {
+      expect(operationHasNulCharacter(parse(text), {}), text).toBe(true);
+      // With its text, as the plugins pass it: the text's quick look finds each one too.
+      expect(operationHasNulCharacter(parse(text), {}, text), text).toBe(true);
+    }
+  });
+
+  it('does not walk a document whose text holds neither U+0000 nor a \\u escape', () => {
+    const text = 'mutation Claim($saleId: ID!, $key: String!) { claimTimeSale(saleId: $saleId, quantity: 1, idempotencyKey: $key) { __typename } }';
+    // A document that would be found (a stand-in for any parse of another text): the text alone settles it.
+    const other = parse('{ stores(search: "\\u0000") { id } }');
+    expect(operationHasNulCharacter(other, { saleId: 'x', key: 'y' }, text)).toBe(false);
+    expect(operationHasNulCharacter(other, { saleId: 'x', key: 'y\u0000' }, text)).toBe(true);
   });
 
   it('is not found in a clean operation: other escapes and control characters, numbers, booleans, null', () => {

@@ -14,9 +14,15 @@ const NUL = '\u0000';
 /** The refusal of an operation carrying U+0000 (over HTTP, the plugin adds its 400). */
 export const nulCharacterError = (): GraphQLError => badUserInput(NUL_CHARACTER_MESSAGE);
 
-/** Whether a string of the operation holds U+0000: in its variables (at any depth) or a string literal of its document. */
-export function operationHasNulCharacter(document: DocumentNode, variables: unknown): boolean {
-  return valueHasNulCharacter(variables) || documentHasNulCharacter(document);
+/**
+ * Whether a string of the operation holds U+0000: in its variables (at any depth) or a string literal of its document.
+ * With the document's text (`source`), a text that holds neither U+0000 nor a `\u` escape has no such literal, and its
+ * document is not walked: most requests' documents are not the objects an earlier request's verdict is kept for.
+ */
+export function operationHasNulCharacter(document: DocumentNode, variables: unknown, source?: string): boolean {
+  if (valueHasNulCharacter(variables)) return true;
+  if (source !== undefined && !source.includes(NUL) && !source.includes('\\u')) return false;
+  return documentHasNulCharacter(document);
 }
 
 /**

@@ -12,8 +12,8 @@ export function refuseNulCharacters<Context extends BaseContext>(): ApolloServer
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ document, request }) {
-          if (!operationHasNulCharacter(document, request.variables)) return;
+        async didResolveOperation({ document, request, source }) {
+          if (!operationHasNulCharacter(document, request.variables, source)) return;
           const refusal = nulCharacterError();
           // extensions.http sets the response status in Apollo Server, which takes it out of the body.
           throw new GraphQLError(refusal.message, { extensions: { ...refusal.extensions, http: { status: 400 } } });

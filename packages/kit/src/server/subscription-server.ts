@@ -32,7 +32,7 @@ export function startSubscriptionServer({ httpServer, schema, sharedSecret, cont
         } catch {
           return; // graphql-ws reports the syntax error itself
         }
-        if (operationHasNulCharacter(document, payload.variables)) return [nulCharacterError()];
+        if (operationHasNulCharacter(document, payload.variables, payload.query)) return [nulCharacterError()];
       },
       context: (_ctx, _id, payload) => {
         const identity = (payload.extensions?.identity ?? {}) as Record<string, string>;
