@@ -1,6 +1,6 @@
 import { badUserInput, defineLuaCommands, notFound, requireUuid, uuidv7 } from '@commerce/kit';
 import type { Redis } from 'ioredis';
-import type { Upstream } from '../upstream/upstream.js';
+import type { CheckoutVariant, Upstream } from '../upstream/upstream.js';
 import { cartView } from './cart-view.js';
 import { refuseTooLargeTotal } from './cart-total-limit.js';
 import type { Cart } from './cart.types.js';
@@ -125,7 +125,7 @@ export class CartService {
       if (message.includes('FULL')) throw this.cartFull();
       throw error;
     }
-    return this.view(memberId);
+    return this.view(memberId, variants);
   }
 
   async setQuantity(memberId: string, lineId: string, quantity: number): Promise<Cart> {
@@ -134,12 +134,14 @@ export class CartService {
     const stored = await this.storedLines(memberId);
     const line = stored.find((candidate) => candidate.id === id);
     // Only more units can take the total too far; fewer are always accepted, which is how a member mends a cart that no longer fits.
+    let variants: Map<string, CheckoutVariant> | undefined;
     if (line && quantity > line.quantity) {
-      refuseTooLargeTotal(stored, await this.upstream.checkoutVariants(stored.map((each) => each.variantId)), line.variantId, quantity);
+      variants = await this.upstream.checkoutVariants(stored.map((each) => each.variantId));
+      refuseTooLargeTotal(stored, variants, line.variantId, quantity);
     }
     const changed = await this.redis.cartSetQuantity(this.key(memberId), id, quantity, this.settings.ttlSeconds);
     if (changed === 0) throw notFound('CartLine', lineId);
-    return this.view(memberId);
+    return this.view(memberId, variants);
   }
 
   remove(memberId: string, lineId: string): Promise<Cart> {
@@ -153,11 +155,15 @@ export class CartService {
     }
   }
 
-  async view(memberId: string): Promise<Cart> {
+  /**
+   * The cart as the member sees it. `known`: the variants a change just read from the catalog for its check, used
+   * again rather than asked for twice, unless the cart now holds one they lack (another change came in between).
+   */
+  async view(memberId: string, known?: Map<string, CheckoutVariant>): Promise<Cart> {
     const stored = await this.storedLines(memberId);
     const ids = stored.map((line) => line.variantId);
     const [variants, availableUnits] = await Promise.all([
-      this.upstream.checkoutVariants(ids),
+      known && ids.every((variantId) => known.has(variantId)) ? known : this.upstream.checkoutVariants(ids),
       // The cart stays readable while inventory cannot be reached: lines then go by the catalog's in-stock flag.
       this.upstream.availableUnits(ids).catch((error: unknown) => {
         this.log(`cart: stock counts not read, showing the catalog's in-stock flags: ${error instanceof Error ? error.message : String(error)}`);
